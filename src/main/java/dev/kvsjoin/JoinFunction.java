@@ -1,0 +1,121 @@
+package dev.kvsjoin;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import dev.kvsjoin.config.Settings;
+import dev.kvsjoin.join.JoinRequest;
+import dev.kvsjoin.join.Joiner;
+import dev.kvsjoin.join.Outcome;
+import dev.kvsjoin.join.Reason;
+import dev.kvsjoin.log.Level;
+import dev.kvsjoin.log.Log;
+import dev.kvsjoin.trigger.EventDecoder;
+import dev.kvsjoin.trigger.Responses;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One invocation, start to end: decode the event, validate, join, log the outcome, render it for the trigger. Built
+ * once per environment from its collaborators, so tests build the same graph against a local endpoint.
+ */
+final class JoinFunction {
+
+    /** Kept back from the invocation's remaining time for logging and answering after the service calls. */
+    static final Duration RESERVE = Duration.ofMillis(300);
+
+    private final Settings settings;
+    private final Joiner joiner;
+    private final Log log;
+
+    JoinFunction(Settings settings, Joiner joiner, Log log) {
+        this.settings = settings;
+        this.joiner = joiner;
+        this.log = log;
+    }
+
+    /** Returns the response bytes, or throws the outcome's error for triggers that take errors. */
+    byte[] handle(byte[] event, Context context, boolean coldStart) {
+        long started = System.nanoTime();
+        EventDecoder.Decoded decoded = EventDecoder.decode(event);
+        Outcome outcome;
+        String unexpected = null;
+        try {
+            outcome = join(decoded, context);
+        } catch (RuntimeException e) {
+            unexpected = e.getClass().getName();
+            outcome = new Outcome.Rejected(Reason.INTERNAL, "the function failed unexpectedly; see its log",
+                    List.of(), null, 0, null);
+        }
+        long durationMs = (System.nanoTime() - started) / 1_000_000;
+        logOutcome(decoded, outcome, context, coldStart, durationMs, unexpected);
+        return Responses.render(decoded.trigger(), outcome, context.getAwsRequestId(), durationMs);
+    }
+
+    private Outcome join(EventDecoder.Decoded decoded, Context context) {
+        if (!decoded.problems().isEmpty()) {
+            return Outcome.Rejected.invalid(decoded.problems());
+        }
+        return switch (JoinRequest.validate(decoded.request())) {
+            case JoinRequest.Validation.Invalid invalid -> Outcome.Rejected.invalid(invalid.problems());
+            case JoinRequest.Validation.Valid valid -> joiner.join(valid.request(),
+                    Duration.ofMillis(context.getRemainingTimeInMillis()).minus(RESERVE));
+        };
+    }
+
+    private void logOutcome(EventDecoder.Decoded decoded, Outcome outcome, Context context, boolean coldStart,
+                            long durationMs, String unexpected) {
+        Level level = level(outcome);
+        if (!log.isEnabled(level)) {
+            return;
+        }
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("function_name", settings.functionName());
+        fields.put("function_version", settings.functionVersion());
+        fields.put("function_memory_size", context.getMemoryLimitInMB());
+        fields.put("function_arn", context.getInvokedFunctionArn());
+        fields.put("function_request_id", context.getAwsRequestId());
+        fields.put("xray_trace_id", context.getXrayTraceId());
+        fields.put("cold_start", coldStart);
+        fields.put("trigger", decoded.trigger().logName());
+        switch (outcome) {
+            case Outcome.Joined joined -> {
+                fields.put("channelArn", joined.request().channelArn().value());
+                fields.put("clientId", joined.request().clientId().value());
+                fields.put("outcome", "joined");
+                fields.put("endpoint", joined.endpoint().toString());
+                fields.put("endpoint_cached", joined.endpointCached());
+            }
+            case Outcome.Rejected rejected -> {
+                if (rejected.request() != null) {
+                    fields.put("channelArn", rejected.request().channelArn().value());
+                    fields.put("clientId", rejected.request().clientId().value());
+                }
+                fields.put("outcome", "rejected");
+                fields.put("error_code", rejected.reason().code());
+                fields.put("error_message", rejected.message());
+                fields.put("aws_error_code", rejected.awsErrorCode());
+                fields.put("problems", rejected.problems().isEmpty() ? null : rejected.problems());
+                fields.put("error_type", unexpected);
+            }
+        }
+        if (decoded.trigger().isHttp()) {
+            fields.put("http_status", Responses.status(outcome));
+        }
+        fields.put("attempts", outcome.attempts());
+        fields.put("duration_ms", durationMs);
+        log.write(level, outcome instanceof Outcome.Joined ? "session joined" : "join rejected", fields);
+    }
+
+    /** INFO for what the caller is told and can act on; WARN for what an operator should look at. */
+    private static Level level(Outcome outcome) {
+        return switch (outcome) {
+            case Outcome.Joined joined -> Level.INFO;
+            case Outcome.Rejected rejected -> switch (rejected.reason()) {
+                case INVALID_REQUEST, INVALID_ARGUMENT, NOT_FOUND -> Level.INFO;
+                case ACCESS_DENIED, THROTTLED, UPSTREAM_UNAVAILABLE, UPSTREAM_ERROR -> Level.WARN;
+                case INTERNAL -> Level.ERROR;
+            };
+        };
+    }
+}

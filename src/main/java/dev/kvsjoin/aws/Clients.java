@@ -1,0 +1,145 @@
+package dev.kvsjoin.aws;
+
+import dev.kvsjoin.config.Settings;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.ContainerCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.core.exception.SdkServiceException;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttribute;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.retries.api.BackoffStrategy;
+import software.amazon.awssdk.retries.api.RetryStrategy;
+import software.amazon.awssdk.services.kinesisvideo.KinesisVideoClient;
+import software.amazon.awssdk.services.kinesisvideowebrtcstorage.KinesisVideoWebRtcStorageClient;
+import software.amazon.awssdk.utils.SdkAutoCloseable;
+
+/**
+ * Builds the SDK clients, all from one place: the url-connection HTTP client with explicit timeouts, an explicit
+ * region (the channel's), an explicit credentials provider and an explicit retry strategy. Nothing here probes a
+ * default chain. Control-plane clients are kept per region; storage clients are bound to one WEBRTC endpoint and
+ * owned by whoever asked for them.
+ */
+public final class Clients implements SdkAutoCloseable {
+
+    /** Counts the HTTP attempts of one call, retries included; set it per request. */
+    public static final ExecutionAttribute<AtomicInteger> ATTEMPTS = new ExecutionAttribute<>("dev.kvsjoin.attempts");
+
+    static final String CLIENT_LIMIT_EXCEEDED = "ClientLimitExceededException";
+
+    private final SdkHttpClient http;
+    private final AwsCredentialsProvider credentials;
+    private final URI controlEndpoint;
+    private final ClientOverrideConfiguration overrides;
+    private final Map<String, KinesisVideoClient> control = new ConcurrentHashMap<>();
+
+    public Clients(SdkHttpClient http, AwsCredentialsProvider credentials, URI controlEndpoint, int maxAttempts) {
+        this.http = http;
+        this.credentials = credentials;
+        this.controlEndpoint = controlEndpoint;
+        this.overrides = ClientOverrideConfiguration.builder()
+                .retryStrategy(retryStrategy(maxAttempts))
+                .addExecutionInterceptor(new AttemptCounter())
+                .build();
+    }
+
+    /** The production graph: credentials as Lambda provides them, with or without SnapStart. */
+    public static Clients create(Settings settings) {
+        return new Clients(httpClient(settings.connectTimeout(), settings.readTimeout()),
+                credentials(settings), settings.controlEndpoint(), settings.maxAttempts());
+    }
+
+    /** The url-connection client: the JDK's HttpURLConnection, the fewest classes of the SDK's HTTP clients. */
+    public static SdkHttpClient httpClient(Duration connectTimeout, Duration readTimeout) {
+        return UrlConnectionHttpClient.builder()
+                .connectionTimeout(connectTimeout)
+                .socketTimeout(readTimeout)
+                .build();
+    }
+
+    /**
+     * Lambda puts credentials in the environment on demand, but behind the container credentials endpoint for
+     * SnapStart functions, whose restored snapshots must not reuse the credentials of the instance that took them.
+     */
+    static AwsCredentialsProvider credentials(Settings settings) {
+        return settings.containerCredentials()
+                ? ContainerCredentialsProvider.builder().build()
+                : EnvironmentVariableCredentialsProvider.create();
+    }
+
+    /**
+     * The SDK's standard strategy (jittered exponential backoff, transient faults and 5xx retried), plus the storage
+     * API's throttling error, which the SDK does not know: it answers 400 {@code ClientLimitExceededException}.
+     */
+    static RetryStrategy retryStrategy(int maxAttempts) {
+        Predicate<Throwable> clientLimit = Clients::isClientLimitExceeded;
+        return AwsRetryStrategy.standardRetryStrategy().toBuilder()
+                .maxAttempts(maxAttempts)
+                .retryOnException(clientLimit)
+                .treatAsThrottling(clientLimit.or(t -> t instanceof SdkServiceException s && s.isThrottlingException()))
+                .backoffStrategy(BackoffStrategy.exponentialDelay(Duration.ofMillis(100), Duration.ofSeconds(2)))
+                .throttlingBackoffStrategy(BackoffStrategy.exponentialDelay(Duration.ofMillis(500), Duration.ofSeconds(5)))
+                .build();
+    }
+
+    static boolean isClientLimitExceeded(Throwable t) {
+        return t instanceof AwsServiceException e && e.awsErrorDetails() != null
+                && CLIENT_LIMIT_EXCEEDED.equals(e.awsErrorDetails().errorCode());
+    }
+
+    /** The control-plane client for a region, built on first use. */
+    public KinesisVideoClient control(String region) {
+        return control.computeIfAbsent(region, r -> {
+            var builder = KinesisVideoClient.builder()
+                    .httpClient(http)
+                    .region(Region.of(r))
+                    .credentialsProvider(credentials)
+                    .overrideConfiguration(overrides);
+            if (controlEndpoint != null) {
+                builder.endpointOverride(controlEndpoint);
+            }
+            return builder.build();
+        });
+    }
+
+    /** A storage client bound to one channel's WEBRTC endpoint; the caller closes it. */
+    public KinesisVideoWebRtcStorageClient storage(String region, URI webrtcEndpoint) {
+        return KinesisVideoWebRtcStorageClient.builder()
+                .httpClient(http)
+                .region(Region.of(region))
+                .credentialsProvider(credentials)
+                .endpointOverride(webrtcEndpoint)
+                .overrideConfiguration(overrides)
+                .build();
+    }
+
+    @Override
+    public void close() {
+        control.values().forEach(SdkAutoCloseable::close);
+        control.clear();
+        http.close();
+    }
+
+    private static final class AttemptCounter implements ExecutionInterceptor {
+        @Override
+        public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
+            AtomicInteger attempts = attributes.getAttribute(ATTEMPTS);
+            if (attempts != null) {
+                attempts.incrementAndGet();
+            }
+        }
+    }
+}

@@ -1,0 +1,130 @@
+package dev.kvsjoin.config;
+
+import dev.kvsjoin.log.Level;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything the function takes from its environment, read in one place and checked at start: an invalid setting
+ * fails the init phase with every problem listed, instead of the first invocation that needs it.
+ *
+ * @param controlEndpoint the Kinesis Video endpoint from {@code AWS_ENDPOINT_URL_KINESIS_VIDEO} or
+ *                        {@code AWS_ENDPOINT_URL}, as the SDK reads them, or {@code null} for the regional default
+ * @param containerCredentials whether Lambda hands credentials through the container endpoint (SnapStart) rather
+ *                             than the environment
+ */
+public record Settings(
+        String functionName,
+        String functionVersion,
+        String serviceName,
+        Level logLevel,
+        URI controlEndpoint,
+        boolean containerCredentials,
+        Duration connectTimeout,
+        Duration readTimeout,
+        int maxAttempts,
+        Duration endpointCacheTtl,
+        int endpointCacheSize) {
+
+    static final String DEFAULT_SERVICE = "kvs-storage-viewer-join";
+
+    /** Reads the process environment. */
+    public static Settings fromEnvironment() {
+        return from(System.getenv());
+    }
+
+    /** Reads the given environment; throws {@link ConfigurationException} listing every invalid variable. */
+    public static Settings from(Map<String, String> env) {
+        Reader r = new Reader(env);
+        Settings settings = new Settings(
+                r.text("AWS_LAMBDA_FUNCTION_NAME", "local"),
+                r.text("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST"),
+                r.text("POWERTOOLS_SERVICE_NAME", DEFAULT_SERVICE),
+                r.level(),
+                r.endpoint(),
+                !r.text("AWS_CONTAINER_CREDENTIALS_FULL_URI", "").isEmpty(),
+                Duration.ofMillis(r.number("JOIN_CONNECT_TIMEOUT_MS", 2_000, 100, 60_000)),
+                Duration.ofMillis(r.number("JOIN_READ_TIMEOUT_MS", 5_000, 100, 300_000)),
+                r.number("JOIN_MAX_ATTEMPTS", 3, 1, 10),
+                Duration.ofSeconds(r.number("ENDPOINT_CACHE_TTL_SECONDS", 300, 0, 86_400)),
+                r.number("ENDPOINT_CACHE_SIZE", 64, 1, 10_000));
+        if (!r.problems.isEmpty()) {
+            throw new ConfigurationException(r.problems);
+        }
+        return settings;
+    }
+
+    private static final class Reader {
+        private final Map<String, String> env;
+        private final List<String> problems = new ArrayList<>();
+
+        Reader(Map<String, String> env) {
+            this.env = env;
+        }
+
+        String text(String name, String fallback) {
+            String value = env.get(name);
+            return value == null || value.isBlank() ? fallback : value.strip();
+        }
+
+        int number(String name, int fallback, int min, int max) {
+            String raw = text(name, null);
+            if (raw == null) {
+                return fallback;
+            }
+            try {
+                int value = Integer.parseInt(raw);
+                if (value >= min && value <= max) {
+                    return value;
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            problems.add(name + ": must be a whole number from " + min + " to " + max);
+            return fallback;
+        }
+
+        /** Lambda's application log level wins; Powertools' variable is the fallback outside Lambda's JSON format. */
+        Level level() {
+            for (String name : List.of("AWS_LAMBDA_LOG_LEVEL", "POWERTOOLS_LOG_LEVEL")) {
+                String raw = text(name, null);
+                if (raw != null) {
+                    Level level = Level.parse(raw);
+                    if (level == null) {
+                        problems.add(name + ": must be one of TRACE, DEBUG, INFO, WARN, ERROR, FATAL");
+                        return Level.INFO;
+                    }
+                    return level;
+                }
+            }
+            return Level.INFO;
+        }
+
+        /** The SDK's own endpoint variables, service-specific first, unless configured endpoints are ignored. */
+        URI endpoint() {
+            if (text("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "false").equalsIgnoreCase("true")) {
+                return null;
+            }
+            for (String name : List.of("AWS_ENDPOINT_URL_KINESIS_VIDEO", "AWS_ENDPOINT_URL")) {
+                String raw = text(name, null);
+                if (raw != null) {
+                    try {
+                        URI uri = new URI(raw);
+                        if (uri.getHost() != null && ("http".equals(uri.getScheme())
+                                || "https".equals(uri.getScheme()))) {
+                            return uri;
+                        }
+                    } catch (java.net.URISyntaxException e) {
+                        // reported below
+                    }
+                    problems.add(name + ": must be an http or https URL with a host");
+                    return null;
+                }
+            }
+            return null;
+        }
+    }
+}

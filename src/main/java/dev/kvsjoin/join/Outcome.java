@@ -1,0 +1,27 @@
+package dev.kvsjoin.join;
+
+import java.net.URI;
+import java.util.List;
+
+/** What became of one join: errors are data until the trigger layer renders them. */
+public sealed interface Outcome {
+
+    /** Calls sent to Kinesis Video, retries included. */
+    int attempts();
+
+    /** The client joined the channel's storage session as a viewer through {@code endpoint}. */
+    record Joined(JoinRequest request, URI endpoint, int attempts, boolean endpointCached) implements Outcome {
+    }
+
+    /**
+     * The join did not happen. {@code message} is safe to show to the caller; {@code problems} lists validation
+     * problems; {@code awsErrorCode} is the service's error code, for the log only.
+     */
+    record Rejected(Reason reason, String message, List<String> problems, JoinRequest request, int attempts,
+                    String awsErrorCode) implements Outcome {
+
+        public static Rejected invalid(List<String> problems) {
+            return new Rejected(Reason.INVALID_REQUEST, "the request is invalid", problems, null, 0, null);
+        }
+    }
+}

@@ -1,0 +1,48 @@
+package dev.kvsjoin.join;
+
+/**
+ * Why a join did not happen. The single source of the HTTP status each trigger reports, of the error code in
+ * response bodies and logs, and (by name) of the exception thrown to Step Functions and asynchronous callers.
+ */
+public enum Reason {
+    /** The request failed validation or could not be decoded. */
+    INVALID_REQUEST(400, "InvalidRequest", false),
+    /** Kinesis Video rejected an argument ({@code InvalidArgumentException}). */
+    INVALID_ARGUMENT(400, "InvalidArgument", false),
+    /** The function's role may not call Kinesis Video on this channel ({@code AccessDeniedException}). */
+    ACCESS_DENIED(403, "AccessDenied", false),
+    /** The channel does not exist or has no storage session ({@code ResourceNotFoundException}). */
+    NOT_FOUND(404, "ResourceNotFound", false),
+    /** Still throttled ({@code ClientLimitExceededException}) after the retries the time allowed. */
+    THROTTLED(429, "Throttled", true),
+    /** Kinesis Video could not be reached, timed out, or failed with a server error. */
+    UPSTREAM_UNAVAILABLE(503, "UpstreamUnavailable", true),
+    /** Kinesis Video answered in a way the function cannot use (an unmodeled error, no WEBRTC endpoint). */
+    UPSTREAM_ERROR(502, "UpstreamError", false),
+    /** A defect in the function; the log has the details. */
+    INTERNAL(500, "InternalError", false);
+
+    private final int httpStatus;
+    private final String code;
+    private final boolean transient_;
+
+    Reason(int httpStatus, String code, boolean transient_) {
+        this.httpStatus = httpStatus;
+        this.code = code;
+        this.transient_ = transient_;
+    }
+
+    public int httpStatus() {
+        return httpStatus;
+    }
+
+    /** The stable error code: the {@code error} of response bodies and logs, and the exception's simple name prefix. */
+    public String code() {
+        return code;
+    }
+
+    /** Whether the same request may succeed later without any change. */
+    public boolean isTransient() {
+        return transient_;
+    }
+}

@@ -1,0 +1,124 @@
+package dev.kvsjoin.trigger;
+
+import dev.kvsjoin.errors.AccessDeniedException;
+import dev.kvsjoin.errors.InternalErrorException;
+import dev.kvsjoin.errors.InvalidArgumentException;
+import dev.kvsjoin.errors.InvalidRequestException;
+import dev.kvsjoin.errors.JoinException;
+import dev.kvsjoin.errors.ResourceNotFoundException;
+import dev.kvsjoin.errors.ThrottledException;
+import dev.kvsjoin.errors.UpstreamErrorException;
+import dev.kvsjoin.errors.UpstreamUnavailableException;
+import dev.kvsjoin.join.Outcome;
+import dev.kvsjoin.join.Reason;
+import dev.kvsjoin.json.Json;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import software.amazon.awssdk.thirdparty.jackson.core.JsonGenerator;
+
+/**
+ * Renders an outcome in the trigger's own terms: an API Gateway proxy response with a JSON body for HTTP callers;
+ * for everyone else the result object, or a thrown {@link JoinException} whose class name Step Functions matches.
+ */
+public final class Responses {
+
+    /** Seconds an HTTP caller is asked to wait before retrying a transient failure. */
+    static final String RETRY_AFTER_SECONDS = "1";
+
+    private Responses() {
+    }
+
+    /**
+     * Returns the response bytes, or throws the outcome's {@link JoinException} for triggers that take errors.
+     *
+     * @param requestId the invocation's request id, echoed in HTTP error bodies so a caller can quote it
+     */
+    public static byte[] render(Trigger trigger, Outcome outcome, String requestId, long durationMs) {
+        if (trigger.isHttp()) {
+            return proxyResponse(outcome, requestId, durationMs);
+        }
+        return switch (outcome) {
+            case Outcome.Joined joined -> result(joined, durationMs);
+            case Outcome.Rejected rejected -> throw exception(rejected);
+        };
+    }
+
+    /** The HTTP status an outcome maps to. */
+    public static int status(Outcome outcome) {
+        return switch (outcome) {
+            case Outcome.Joined joined -> 200;
+            case Outcome.Rejected rejected -> rejected.reason().httpStatus();
+        };
+    }
+
+    private static byte[] proxyResponse(Outcome outcome, String requestId, long durationMs) {
+        String body = new String(switch (outcome) {
+            case Outcome.Joined joined -> result(joined, durationMs);
+            case Outcome.Rejected rejected -> error(rejected, requestId);
+        }, StandardCharsets.UTF_8);
+        return Json.write(g -> {
+            g.writeStartObject();
+            g.writeNumberField("statusCode", status(outcome));
+            g.writeObjectFieldStart("headers");
+            g.writeStringField("content-type", "application/json");
+            if (outcome instanceof Outcome.Rejected r && r.reason().isTransient()) {
+                g.writeStringField("retry-after", RETRY_AFTER_SECONDS);
+            }
+            g.writeEndObject();
+            g.writeStringField("body", body);
+            g.writeBooleanField("isBase64Encoded", false);
+            g.writeEndObject();
+        });
+    }
+
+    private static byte[] result(Outcome.Joined joined, long durationMs) {
+        return Json.write(g -> {
+            g.writeStartObject();
+            g.writeStringField("channelArn", joined.request().channelArn().value());
+            g.writeStringField("clientId", joined.request().clientId().value());
+            g.writeStringField("endpoint", joined.endpoint().toString());
+            g.writeNumberField("attempts", joined.attempts());
+            g.writeNumberField("durationMs", durationMs);
+            g.writeEndObject();
+        });
+    }
+
+    private static byte[] error(Outcome.Rejected rejected, String requestId) {
+        return Json.write(g -> {
+            g.writeStartObject();
+            g.writeStringField("error", rejected.reason().code());
+            g.writeStringField("message", rejected.message());
+            writeProblems(g, rejected);
+            g.writeStringField("requestId", requestId);
+            g.writeEndObject();
+        });
+    }
+
+    private static void writeProblems(JsonGenerator g, Outcome.Rejected rejected) throws IOException {
+        if (!rejected.problems().isEmpty()) {
+            g.writeArrayFieldStart("problems");
+            for (String problem : rejected.problems()) {
+                g.writeString(problem);
+            }
+            g.writeEndArray();
+        }
+    }
+
+    /** One exception class per reason: the runtime reports its fully qualified name as the error type. */
+    static JoinException exception(Outcome.Rejected rejected) {
+        String message = rejected.problems().isEmpty()
+                ? rejected.message()
+                : rejected.message() + ": " + String.join("; ", rejected.problems());
+        Reason reason = rejected.reason();
+        return switch (reason) {
+            case INVALID_REQUEST -> new InvalidRequestException(message);
+            case INVALID_ARGUMENT -> new InvalidArgumentException(message);
+            case ACCESS_DENIED -> new AccessDeniedException(message);
+            case NOT_FOUND -> new ResourceNotFoundException(message);
+            case THROTTLED -> new ThrottledException(message);
+            case UPSTREAM_UNAVAILABLE -> new UpstreamUnavailableException(message);
+            case UPSTREAM_ERROR -> new UpstreamErrorException(message);
+            case INTERNAL -> new InternalErrorException(message);
+        };
+    }
+}
