@@ -1,0 +1,75 @@
+package dev.kvsjoin.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.kvsjoin.log.Level;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class SettingsTest {
+
+    @Test
+    void from_whenEmpty_usesDefaults() {
+        Settings s = Settings.from(Map.of());
+
+        assertThat(s.serviceName()).isEqualTo("kvs-storage-viewer-join");
+        assertThat(s.logLevel()).isEqualTo(Level.INFO);
+        assertThat(s.controlEndpoint()).isNull();
+        assertThat(s.containerCredentials()).isFalse();
+        assertThat(s.connectTimeout()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(s.readTimeout()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(s.maxAttempts()).isEqualTo(3);
+        assertThat(s.endpointCacheTtl()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(s.endpointCacheSize()).isEqualTo(64);
+    }
+
+    @Test
+    void from_whenLambdaLogLevelSet_winsOverPowertools() {
+        assertThat(Settings.from(Map.of("AWS_LAMBDA_LOG_LEVEL", "WARN", "POWERTOOLS_LOG_LEVEL", "DEBUG")).logLevel())
+                .isEqualTo(Level.WARN);
+        assertThat(Settings.from(Map.of("POWERTOOLS_LOG_LEVEL", "DEBUG")).logLevel()).isEqualTo(Level.DEBUG);
+    }
+
+    @Test
+    void from_whenServiceSpecificEndpointSet_winsOverGlobal() {
+        Settings s = Settings.from(Map.of(
+                "AWS_ENDPOINT_URL", "http://127.0.0.1:1", "AWS_ENDPOINT_URL_KINESIS_VIDEO", "http://127.0.0.1:2"));
+
+        assertThat(s.controlEndpoint()).isEqualTo(URI.create("http://127.0.0.1:2"));
+        assertThat(Settings.from(Map.of("AWS_ENDPOINT_URL", "http://127.0.0.1:1")).controlEndpoint())
+                .isEqualTo(URI.create("http://127.0.0.1:1"));
+    }
+
+    @Test
+    void from_whenConfiguredEndpointsIgnored_usesRegionalDefault() {
+        Settings s = Settings.from(Map.of("AWS_ENDPOINT_URL", "http://127.0.0.1:1",
+                "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "true"));
+
+        assertThat(s.controlEndpoint()).isNull();
+    }
+
+    @Test
+    void from_whenContainerCredentialsOffered_usesThem() {
+        assertThat(Settings.from(Map.of("AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://127.0.0.1:9/creds"))
+                .containerCredentials()).isTrue();
+    }
+
+    @Test
+    void from_whenSeveralInvalid_listsEveryVariableWithoutValues() {
+        assertThatThrownBy(() -> Settings.from(Map.of(
+                "JOIN_MAX_ATTEMPTS", "0",
+                "JOIN_READ_TIMEOUT_MS", "soon",
+                "AWS_LAMBDA_LOG_LEVEL", "LOUD",
+                "AWS_ENDPOINT_URL_KINESIS_VIDEO", "not a url secret-ish")))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("JOIN_MAX_ATTEMPTS: must be a whole number from 1 to 10")
+                .hasMessageContaining("JOIN_READ_TIMEOUT_MS: must be a whole number")
+                .hasMessageContaining("AWS_LAMBDA_LOG_LEVEL: must be one of")
+                .hasMessageContaining("AWS_ENDPOINT_URL_KINESIS_VIDEO: must be an http or https URL")
+                .hasMessageNotContaining("secret-ish")
+                .hasMessageNotContaining("soon");
+    }
+}
