@@ -13,14 +13,23 @@ import dev.kvsjoin.log.Log;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.Map;
+import org.crac.Core;
+import org.crac.Resource;
 
 /**
  * The Lambda entry point named by {@code template.yaml}: bytes in, bytes out. Everything else is built once, when
- * Lambda creates the handler, from the environment.
+ * Lambda creates the handler, from the environment. Under SnapStart the handler is also the CRaC resource: it primes
+ * the invocation path before the snapshot and resets per-instance state after each restore. The runtime holds the
+ * handler, so the registration stays strongly reachable.
  */
-public final class JoinHandler implements RequestStreamHandler {
+public final class JoinHandler implements RequestStreamHandler, Resource {
 
+    private final Settings settings;
+    private final Clients clients;
+    private final EndpointCache cache;
     private final JoinFunction function;
+    private final Log log;
     private boolean coldStart = true;
 
     /** Called by the Lambda runtime. */
@@ -30,12 +39,14 @@ public final class JoinHandler implements RequestStreamHandler {
 
     private JoinHandler(Settings settings) {
         this(settings, Clients.create(settings), JoinHandler::toLambdaLogger);
+        Core.getGlobalContext().register(this);
     }
 
     JoinHandler(Settings settings, Clients clients, Log.Sink sink) {
-        Log log = new Log(sink, settings.logLevel(), settings.serviceName(), System::currentTimeMillis);
-        EndpointCache cache = new EndpointCache(settings.endpointCacheSize(), settings.endpointCacheTtl(),
-                System::nanoTime);
+        this.settings = settings;
+        this.clients = clients;
+        this.log = new Log(sink, settings.logLevel(), settings.serviceName(), System::currentTimeMillis);
+        this.cache = new EndpointCache(settings.endpointCacheSize(), settings.endpointCacheTtl(), System::nanoTime);
         this.function = new JoinFunction(settings, new Joiner(clients, cache), log);
     }
 
@@ -44,6 +55,26 @@ public final class JoinHandler implements RequestStreamHandler {
         boolean cold = coldStart;
         coldStart = false;
         output.write(function.handle(input.readAllBytes(), context, cold));
+    }
+
+    /** Primes the invocation path; a failure is logged and leaves the snapshot unprimed but usable. */
+    @Override
+    public void beforeCheckpoint(org.crac.Context<? extends Resource> context) {
+        long started = System.nanoTime();
+        try {
+            Priming.run(settings);
+            log.write(Level.INFO, "primed", Map.of("duration_ms", (System.nanoTime() - started) / 1_000_000));
+        } catch (Exception e) {
+            log.write(Level.WARN, "priming failed", Map.of("error_type", e.getClass().getName()));
+        }
+    }
+
+    /** A restored instance starts cold, with no connection or jitter state from the snapshot. */
+    @Override
+    public void afterRestore(org.crac.Context<? extends Resource> context) {
+        coldStart = true;
+        cache.clear();
+        clients.afterRestore();
     }
 
     /** Lambda's logger frames each line as one event and applies the function's log level. */

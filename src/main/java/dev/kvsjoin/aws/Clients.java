@@ -43,6 +43,8 @@ public final class Clients implements SdkAutoCloseable {
     private final SdkHttpClient http;
     private final AwsCredentialsProvider credentials;
     private final URI controlEndpoint;
+    private final Backoff backoff = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(2));
+    private final Backoff throttlingBackoff = new Backoff(Duration.ofMillis(500), Duration.ofSeconds(5));
     private final ClientOverrideConfiguration overrides;
     private final Map<String, KinesisVideoClient> control = new ConcurrentHashMap<>();
 
@@ -51,7 +53,7 @@ public final class Clients implements SdkAutoCloseable {
         this.credentials = credentials;
         this.controlEndpoint = controlEndpoint;
         this.overrides = ClientOverrideConfiguration.builder()
-                .retryStrategy(retryStrategy(maxAttempts))
+                .retryStrategy(retryStrategy(maxAttempts, backoff, throttlingBackoff))
                 .addExecutionInterceptor(new AttemptCounter())
                 .build();
     }
@@ -81,17 +83,18 @@ public final class Clients implements SdkAutoCloseable {
     }
 
     /**
-     * The SDK's standard strategy (jittered exponential backoff, transient faults and 5xx retried), plus the storage
-     * API's throttling error, which the SDK does not know: it answers 400 {@code ClientLimitExceededException}.
+     * The SDK's standard strategy (transient faults and 5xx retried, a retry quota), plus the storage API's throttling
+     * error, which the SDK does not know: it answers 400 {@code ClientLimitExceededException}. Backoff is exponential
+     * with full jitter, longer for throttling.
      */
-    static RetryStrategy retryStrategy(int maxAttempts) {
+    static RetryStrategy retryStrategy(int maxAttempts, BackoffStrategy backoff, BackoffStrategy throttlingBackoff) {
         Predicate<Throwable> clientLimit = Clients::isClientLimitExceeded;
         return AwsRetryStrategy.standardRetryStrategy().toBuilder()
                 .maxAttempts(maxAttempts)
                 .retryOnException(clientLimit)
                 .treatAsThrottling(clientLimit.or(t -> t instanceof SdkServiceException s && s.isThrottlingException()))
-                .backoffStrategy(BackoffStrategy.exponentialDelay(Duration.ofMillis(100), Duration.ofSeconds(2)))
-                .throttlingBackoffStrategy(BackoffStrategy.exponentialDelay(Duration.ofMillis(500), Duration.ofSeconds(5)))
+                .backoffStrategy(backoff)
+                .throttlingBackoffStrategy(throttlingBackoff)
                 .build();
     }
 
@@ -124,6 +127,12 @@ public final class Clients implements SdkAutoCloseable {
                 .endpointOverride(webrtcEndpoint)
                 .overrideConfiguration(overrides)
                 .build();
+    }
+
+    /** After a SnapStart restore: fresh jitter, so restored instances do not retry in step. */
+    public void afterRestore() {
+        backoff.reseed();
+        throttlingBackoff.reseed();
     }
 
     @Override
