@@ -7,8 +7,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.kvsjoin.aws.Clients;
-import dev.kvsjoin.config.Settings;
 import dev.kvsjoin.errors.AccessDeniedException;
 import dev.kvsjoin.errors.InvalidArgumentException;
 import dev.kvsjoin.errors.InvalidRequestException;
@@ -63,12 +61,9 @@ class JoinHandlerIntegrationTest {
     }
 
     private JoinHandler handler(Map<String, String> env) {
-        Settings settings = Settings.from(env);
-        Clients clients = new Clients(
-                Clients.httpClient(settings.connectTimeout(), settings.readTimeout()),
+        return LocalHandlers.create(kvs, env,
                 StaticCredentialsProvider.create(AwsSessionCredentials.create("AKIDEXAMPLE", SECRET, TOKEN)),
-                kvs.controlEndpoint(), settings.maxAttempts());
-        return new JoinHandler(settings, clients, (line, level) -> logLines.add(new String(line, StandardCharsets.UTF_8)));
+                (line, level) -> logLines.add(new String(line, StandardCharsets.UTF_8)));
     }
 
     @AfterEach

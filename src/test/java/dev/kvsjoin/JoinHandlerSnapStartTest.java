@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.kvsjoin.aws.Clients;
-import dev.kvsjoin.config.Settings;
 import dev.kvsjoin.testing.LocalKinesisVideo;
 import dev.kvsjoin.testing.Operation;
 import dev.kvsjoin.testing.Recorded;
@@ -38,11 +36,8 @@ class JoinHandlerSnapStartTest {
     void start() throws IOException {
         kvs = LocalKinesisVideo.start();
         kvs.addChannel(ARN);
-        Settings settings = Settings.from(Map.of());
-        handler = new JoinHandler(settings, new Clients(
-                Clients.httpClient(settings.connectTimeout(), settings.readTimeout()),
+        handler = LocalHandlers.create(kvs, Map.of(),
                 StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDEXAMPLE", "secret")),
-                kvs.controlEndpoint(), settings.maxAttempts()),
                 (line, level) -> logLines.add(new String(line, StandardCharsets.UTF_8)));
     }
 
