@@ -1,0 +1,342 @@
+package dev.kvsjoin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kvsjoin.testing.Fault;
+import dev.kvsjoin.testing.FunctionProcess;
+import dev.kvsjoin.testing.Invocation;
+import dev.kvsjoin.testing.Listener;
+import dev.kvsjoin.testing.LocalKinesisVideo;
+import dev.kvsjoin.testing.Operation;
+import dev.kvsjoin.testing.Recorded;
+import dev.kvsjoin.testing.ServiceError;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The packaged function (target/classes and target/lib, as {@code sam build} lays them out) in its own JVM under the
+ * real Lambda Java runtime client, with Lambda's JVM options and environment, against the local Kinesis Video
+ * endpoint. One function process serves every test but the SnapStart one, so its endpoint cache carries over:
+ * each test allows for that, or uses a channel of its own.
+ */
+class EndToEndTest {
+
+    static final String CHANNEL = "arn:aws:kinesisvideo:us-west-2:123456789012:channel/front-door/1700000000000";
+    /** Known to the endpoint, used by one test only, so its endpoint cache entry is that test's own. */
+    static final String CACHE_CHANNEL = "arn:aws:kinesisvideo:us-west-2:123456789012:channel/back-door/1700000000001";
+    static final Duration WAIT = Duration.ofSeconds(30);
+    static final Path EVENTS = Path.of("events");
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    /** The documented outcome of each file in events/ (see events/README.md). */
+    static final Map<String, Consumer<FunctionProcess.Call>> EXPECTED = Map.of(
+            "http-api.json", call -> assertHttpJoined(response(call)),
+            "rest-api.json", call -> assertHttpJoined(response(call)),
+            "eventbridge-rule.json", call -> assertJoined(response(call)),
+            "scheduler.json", call -> assertJoined(response(call)),
+            "stepfunctions.json", call -> assertJoined(response(call)),
+            "invalid-http-api.json", call -> {
+                JsonNode answer = response(call);
+                assertThat(answer.path("statusCode").asInt()).isEqualTo(400);
+                JsonNode body = body(answer);
+                assertThat(body.path("error").asText()).isEqualTo("InvalidRequest");
+                assertThat(texts(body.path("problems"))).satisfiesExactly(
+                        p -> assertThat(p).startsWith("channelArn: "),
+                        p -> assertThat(p).startsWith("clientId: "));
+                assertThat(body.path("requestId").asText()).isEqualTo(call.invocation().requestId());
+            },
+            "invalid-stepfunctions.json", call -> {
+                JsonNode error = parse(call.invocation().error().body());
+                assertThat(error.path("errorType").asText()).isEqualTo("dev.kvsjoin.errors.InvalidRequestException");
+                assertThat(error.path("errorMessage").asText()).contains("clientId: is required");
+            });
+
+    static final FunctionProcess.Credentials CREDENTIALS = FunctionProcess.Credentials.fake();
+    static LocalKinesisVideo kvs;
+    static FunctionProcess function;
+
+    @BeforeAll
+    static void startFunction() throws IOException {
+        kvs = LocalKinesisVideo.start();
+        function = FunctionProcess.builder()
+                .kinesisVideoEndpoint(kvs.controlEndpoint())
+                .credentials(CREDENTIALS)
+                .start()
+                .awaitReady(WAIT);
+    }
+
+    @AfterAll
+    static void stopFunction() {
+        if (function != null) {
+            function.close();
+        }
+        if (kvs != null) {
+            kvs.close();
+        }
+    }
+
+    @BeforeEach
+    void knownChannels() {
+        kvs.reset();
+        kvs.addChannel(CHANNEL);
+        kvs.addChannel(CACHE_CHANNEL);
+    }
+
+    @AfterEach
+    void protocolsKept() {
+        assertThat(kvs.violations()).as("requests the local Kinesis Video endpoint rejected").isEmpty();
+        assertThat(function.violations()).as("runtime API protocol violations").isEmpty();
+        assertThat(function.stderr()).as("the function's standard error").isEmpty();
+    }
+
+    static Stream<String> sampleEvents() throws IOException {
+        try (Stream<Path> files = Files.list(EVENTS)) {
+            return files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".json")).sorted().toList()
+                    .stream();
+        }
+    }
+
+    @ParameterizedTest(name = "events/{0}")
+    @MethodSource("sampleEvents")
+    void sampleEvent_whenRunThroughRuntimeClient_answersAsDocumented(String file) throws IOException {
+        assertThat(EXPECTED).as("the documented outcome of events/" + file + " (add it to EXPECTED)")
+                .containsKey(file);
+
+        FunctionProcess.Call call = function.invoke(Files.readAllBytes(EVENTS.resolve(file)), WAIT);
+
+        EXPECTED.get(file).accept(call);
+        assertLogged(call);
+        assertNoSecrets(call);
+        List<Recorded> requests = kvs.requests();
+        if (file.startsWith("invalid-")) {
+            assertThat(requests).as("validation happens before any AWS call").isEmpty();
+        } else {
+            assertLookupThenJoin(requests, CHANNEL);
+        }
+    }
+
+    @Test
+    void invalidStepFunctionsEvent_whenRejected_raisesErrorWithoutInternals() throws IOException {
+        FunctionProcess.Call call = function.invoke(Files.readAllBytes(EVENTS.resolve("invalid-stepfunctions.json")),
+                WAIT);
+
+        Invocation.Error error = call.invocation().error();
+        JsonNode body = JSON.readTree(error.body());
+        assertThat(body.path("errorType").asText()).isEqualTo("dev.kvsjoin.errors.InvalidRequestException");
+        assertThat(body.path("errorMessage").asText()).contains("clientId");
+        assertThat(body.path("stackTrace")).as("stack trace sent to the caller").isEmpty();
+        for (String sent : List.of(error.body(), error.xrayErrorCause())) {
+            assertThat(sent).doesNotContain("at dev.kvsjoin", "software.amazon.awssdk", "java.base/");
+        }
+    }
+
+    @Test
+    void join_whenSameChannelTwice_looksUpEndpointOnceThenUsesCache() throws IOException {
+        byte[] event = request(CACHE_CHANNEL, "viewer-cache");
+
+        FunctionProcess.Call first = function.invoke(event, WAIT);
+        FunctionProcess.Call second = function.invoke(event, WAIT);
+
+        assertThat(JSON.readTree(first.invocation().responseBody()).path("attempts").asInt()).isEqualTo(2);
+        assertThat(JSON.readTree(second.invocation().responseBody()).path("attempts").asInt()).isEqualTo(1);
+        assertThat(kvs.requests()).extracting(Recorded::operation, Recorded::listener).containsExactly(
+                tuple(Operation.GET_SIGNALING_CHANNEL_ENDPOINT, Listener.CONTROL),
+                tuple(Operation.JOIN_STORAGE_SESSION_AS_VIEWER, Listener.WEBRTC),
+                tuple(Operation.JOIN_STORAGE_SESSION_AS_VIEWER, Listener.WEBRTC));
+        assertThat(functionLine(first).path("endpoint_cached").asBoolean()).isFalse();
+        assertThat(functionLine(second).path("endpoint_cached").asBoolean()).isTrue();
+        assertThat(functionLine(second).path("cold_start").asBoolean()).isFalse();
+    }
+
+    @Test
+    void httpApi_whenJoinDenied_returns403AndLogsWarning() throws IOException {
+        kvs.failNext(Operation.JOIN_STORAGE_SESSION_AS_VIEWER, Fault.error(ServiceError.ACCESS_DENIED));
+
+        FunctionProcess.Call call = function.invoke(Files.readAllBytes(EVENTS.resolve("http-api.json")), WAIT);
+
+        JsonNode answer = JSON.readTree(call.invocation().responseBody());
+        assertThat(answer.path("statusCode").asInt()).isEqualTo(403);
+        assertThat(body(answer).path("error").asText()).isEqualTo("AccessDenied");
+        JsonNode line = functionLine(call);
+        assertThat(line.path("level").asText()).isEqualTo("WARN");
+        assertThat(line.path("aws_error_code").asText()).isEqualTo("AccessDeniedException");
+        assertThat(kvs.requests()).filteredOn(r -> r.operation() == Operation.JOIN_STORAGE_SESSION_AS_VIEWER)
+                .as("an access denial is not retried").hasSize(1);
+        assertLogged(call);
+        assertNoSecrets(call);
+    }
+
+    @Test
+    void stepFunctions_whenThrottledOnEveryAttempt_raisesThrottledException() throws IOException {
+        for (int i = 0; i < 3; i++) {
+            kvs.failNext(Operation.JOIN_STORAGE_SESSION_AS_VIEWER, Fault.error(ServiceError.CLIENT_LIMIT_EXCEEDED));
+        }
+
+        FunctionProcess.Call call = function.invoke(Files.readAllBytes(EVENTS.resolve("stepfunctions.json")), WAIT);
+
+        JsonNode body = JSON.readTree(call.invocation().error().body());
+        assertThat(body.path("errorType").asText()).isEqualTo("dev.kvsjoin.errors.ThrottledException");
+        assertThat(body.path("stackTrace")).isEmpty();
+        assertThat(kvs.requests()).filteredOn(r -> r.operation() == Operation.JOIN_STORAGE_SESSION_AS_VIEWER)
+                .as("JOIN_MAX_ATTEMPTS in template.yaml").hasSize(3);
+        assertThat(functionLine(call).path("attempts").asInt()).isGreaterThanOrEqualTo(3);
+        assertLogged(call);
+        assertNoSecrets(call);
+    }
+
+    @Test
+    void snapStart_whenRestored_joinsWithContainerCredentials() throws IOException {
+        FunctionProcess.Credentials credentials = FunctionProcess.Credentials.fake();
+        try (FunctionProcess snapStart = FunctionProcess.builder()
+                .kinesisVideoEndpoint(kvs.controlEndpoint())
+                .credentials(credentials)
+                .initType(FunctionProcess.InitType.SNAP_START)
+                .start()) {
+
+            FunctionProcess.Call call = snapStart.invoke(
+                    Files.readAllBytes(EVENTS.resolve("stepfunctions.json")), WAIT);
+
+            assertJoined(JSON.readTree(call.invocation().responseBody()));
+            assertThat(snapStart.runtimeApi().restoredNanos()).as("the runtime asked to be restored").isPresent();
+            assertThat(snapStart.credentialsServed()).isPositive();
+            assertThat(kvs.requests()).isNotEmpty().allSatisfy(r -> assertThat(r.header("authorization"))
+                    .hasValueSatisfying(a -> assertThat(a).contains("Credential=" + credentials.accessKeyId() + "/")));
+            assertThat(snapStart.environment()).doesNotContainKeys("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY");
+            assertThat(snapStart.violations()).isEmpty();
+            assertThat(snapStart.stderr()).isEmpty();
+        }
+    }
+
+    @Test
+    void init_whenConfigurationInvalid_failsInitNamingTheVariable() throws IOException {
+        try (FunctionProcess broken = FunctionProcess.builder()
+                .kinesisVideoEndpoint(kvs.controlEndpoint())
+                .environment("JOIN_MAX_ATTEMPTS", "lots")
+                .start()) {
+
+            FunctionProcess.Call call = broken.invoke(Files.readAllBytes(EVENTS.resolve("stepfunctions.json")), WAIT);
+
+            assertThat(call.invocation().answer()).isInstanceOf(Invocation.Abandoned.class);
+            assertThat(broken.runtimeApi().initError()).hasValueSatisfying(error -> {
+                assertThat(error.errorType()).isEqualTo("Runtime.BadFunctionCode");
+                JsonNode body = parse(error.body());
+                assertThat(body.path("errorType").asText()).isEqualTo("dev.kvsjoin.config.ConfigurationException");
+                assertThat(body.path("errorMessage").asText()).contains("JOIN_MAX_ATTEMPTS").doesNotContain("lots");
+            });
+            assertThat(broken.stdout()).allSatisfy(line -> assertThat(parse(line).isObject()).isTrue());
+            assertThat(kvs.requests()).isEmpty();
+        }
+    }
+
+    private static void assertHttpJoined(JsonNode answer) {
+        assertThat(answer.path("statusCode").asInt()).isEqualTo(200);
+        assertThat(answer.path("headers").path("content-type").asText()).isEqualTo("application/json");
+        assertJoined(body(answer));
+    }
+
+    private static void assertJoined(JsonNode result) {
+        assertThat(result.path("channelArn").asText()).isEqualTo(CHANNEL);
+        assertThat(result.path("clientId").asText()).isEqualTo("viewer-1");
+        assertThat(result.path("endpoint").asText()).isEqualTo(kvs.webrtcEndpoint().toString());
+        assertThat(result.path("attempts").asInt()).isBetween(1, 2);
+        assertThat(result.path("durationMs").isIntegralNumber()).isTrue();
+    }
+
+    /** A lookup on the control listener unless the endpoint was cached, then one join on the WEBRTC listener. */
+    private static void assertLookupThenJoin(List<Recorded> requests, String channel) throws IOException {
+        List<Recorded> joins = requests.stream()
+                .filter(r -> r.operation() == Operation.JOIN_STORAGE_SESSION_AS_VIEWER).toList();
+        List<Recorded> lookups = requests.stream()
+                .filter(r -> r.operation() == Operation.GET_SIGNALING_CHANNEL_ENDPOINT).toList();
+        assertThat(lookups).hasSizeLessThanOrEqualTo(1).allSatisfy(r -> assertThat(r.listener())
+                .isEqualTo(Listener.CONTROL));
+        assertThat(joins).singleElement().satisfies(r -> assertThat(r.listener()).isEqualTo(Listener.WEBRTC));
+        assertThat(requests.get(requests.size() - 1)).isSameAs(joins.get(0));
+        JsonNode join = JSON.readTree(joins.get(0).body());
+        assertThat(join.path("channelArn").asText()).isEqualTo(channel);
+        assertThat(requests).allSatisfy(r -> assertThat(r.header("authorization"))
+                .hasValueSatisfying(a -> assertThat(a).contains("Credential=" + CREDENTIALS.accessKeyId() + "/")));
+    }
+
+    /**
+     * Every line on standard output is a JSON object carrying the request id: the function's own lines as
+     * {@code function_request_id}, the runtime client's (the error it reports) as {@code AWSRequestId}.
+     */
+    private static void assertLogged(FunctionProcess.Call call) {
+        String requestId = call.invocation().requestId();
+        List<JsonNode> lines = new ArrayList<>();
+        for (String line : call.stdout()) {
+            JsonNode node = parse(line);
+            assertThat(node.isObject()).as("log line is a JSON object: %s", line).isTrue();
+            assertThat(node.path("function_request_id").asText(node.path("AWSRequestId").asText()))
+                    .as("request id of %s", line).isEqualTo(requestId);
+            lines.add(node);
+        }
+        assertThat(lines).filteredOn(l -> l.has("function_request_id")).singleElement()
+                .satisfies(l -> assertThat(l.path("xray_trace_id").asText()).isEqualTo(call.invocation().traceId()));
+    }
+
+    private static void assertNoSecrets(FunctionProcess.Call call) {
+        List<String> everything = new ArrayList<>(call.stdout());
+        everything.addAll(call.stderr());
+        everything.add(call.invocation().answer().toString());
+        for (String text : everything) {
+            assertThat(text).doesNotContain(CREDENTIALS.secretAccessKey(), CREDENTIALS.sessionToken());
+        }
+    }
+
+    private static JsonNode functionLine(FunctionProcess.Call call) {
+        return call.stdout().stream().map(EndToEndTest::parse).filter(l -> l.has("function_request_id"))
+                .findFirst().orElseThrow(() -> new AssertionError("no function log line in " + call.stdout()));
+    }
+
+    /** The response document; fails, naming what came instead, when the function did not answer normally. */
+    private static JsonNode response(FunctionProcess.Call call) {
+        return parse(call.invocation().responseBody());
+    }
+
+    private static JsonNode body(JsonNode proxyResponse) {
+        assertThat(proxyResponse.path("isBase64Encoded").asBoolean()).isFalse();
+        return parse(proxyResponse.path("body").asText());
+    }
+
+    private static List<String> texts(JsonNode array) {
+        List<String> texts = new ArrayList<>();
+        array.forEach(item -> texts.add(item.asText()));
+        return texts;
+    }
+
+    private static JsonNode parse(String json) {
+        try {
+            return JSON.readTree(json);
+        } catch (IOException e) {
+            throw new AssertionError("not JSON: " + json, e);
+        }
+    }
+
+    private static byte[] request(String channelArn, String clientId) {
+        try {
+            return JSON.writeValueAsBytes(Map.of("channelArn", channelArn, "clientId", clientId));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
