@@ -1,0 +1,102 @@
+package dev.kvsjoin.bench;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * One of the three builds compared: a Maven project with a {@code template.yaml} naming its handler, packaged as
+ * {@code sam build} deploys it ({@code target/classes} plus {@code target/lib}).
+ *
+ * @param callsKinesisVideo whether it joins through the local Kinesis Video endpoint (the floor answers alone)
+ */
+record Build(String name, Path projectDir, boolean callsKinesisVideo) {
+
+    static final String FLOOR = "floor";
+    static final String NAIVE = "naive";
+    static final String FUNCTION = "function";
+
+    /** Floor, naive, function: the order of the first round and of every table. */
+    static List<Build> all(Path root) {
+        return List.of(new Build(FLOOR, root.resolve("bench/floor"), false),
+                new Build(NAIVE, root.resolve("bench/naive"), true),
+                new Build(FUNCTION, root, true));
+    }
+
+    /**
+     * Copies what a run needs ({@code template.yaml}, {@code target/classes}, {@code target/lib}) to
+     * {@code dir/<name>} and returns the build there: every run of the session then starts the same artifact, even
+     * if someone rebuilds the project meanwhile.
+     */
+    Build snapshot(Path dir) throws IOException {
+        Path into = dir.resolve(name);
+        deleteTree(into);
+        Files.createDirectories(into.resolve("target"));
+        Files.copy(projectDir.resolve("template.yaml"), into.resolve("template.yaml"));
+        for (String part : List.of("target/classes", "target/lib")) {
+            Path from = projectDir.resolve(part);
+            if (!Files.isDirectory(from)) {
+                throw new IllegalStateException(from + " is missing: build first (bench/run builds what is needed)");
+            }
+            copyTree(from, into.resolve(part));
+        }
+        return new Build(name, into, callsKinesisVideo);
+    }
+
+    /** The deployment artifact's size: every file under {@code target/classes} and {@code target/lib}, in bytes. */
+    Artifact artifact() {
+        return new Artifact(bytes(projectDir.resolve("target/classes")), bytes(projectDir.resolve("target/lib")));
+    }
+
+    record Artifact(long classesBytes, long libBytes) {
+        long totalBytes() {
+            return classesBytes + libBytes;
+        }
+    }
+
+    private static long bytes(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            throw new IllegalStateException(dir + " is missing: build first (bench/run builds what is needed)");
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            return files.filter(Files::isRegularFile).mapToLong(file -> {
+                try {
+                    return Files.size(file);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }).sum();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> files = Files.walk(from)) {
+            for (Path file : (Iterable<Path>) files::iterator) {
+                Path target = to.resolve(from.relativize(file).toString());
+                if (Files.isDirectory(file)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(file, target, StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        }
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(root)) {
+            for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(file);
+            }
+        }
+    }
+}

@@ -1,0 +1,274 @@
+package dev.kvsjoin.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kvsjoin.testing.FunctionProcess;
+import dev.kvsjoin.testing.FunctionTemplate;
+import dev.kvsjoin.testing.Invocation;
+import dev.kvsjoin.testing.LocalKinesisVideo;
+import dev.kvsjoin.testing.Recorded;
+import dev.kvsjoin.testing.Tls;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+/**
+ * The cold-start benchmark behind {@code bench/run}: starts each build's packaged handler in a fresh JVM under the
+ * real runtime interface client ({@link FunctionProcess}: Lambda's JVM flags and environment), pinned to one CPU,
+ * against the local Kinesis Video endpoint over HTTPS (a throwaway certificate in a copy of the JDK's trust store,
+ * so every run pays for TLS as a real cold start does), and measures the start, the first invocation and the warm
+ * ones. Rounds interleave the three builds in rotated order, so drift on a noisy machine hits all three alike.
+ *
+ * <p>Not a test: run it with {@code bench/run}; see {@code docs/PERFORMANCE.md} for what each number means.
+ */
+public final class ColdStartBenchmark {
+
+    static final Duration INIT_TIMEOUT = Duration.ofSeconds(60);
+    static final Duration INVOKE_TIMEOUT = Duration.ofSeconds(30);
+    static final String EVENT = "events/http-api.json";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Options options;
+    private final Tls tls;
+    private final LocalKinesisVideo kinesisVideo;
+    private final byte[] event;
+    private final String channelArn;
+    private final long clockTicks;
+    private final Path runsDir;
+    private final PrintStream progress;
+
+    private ColdStartBenchmark(Options options, Tls tls, LocalKinesisVideo kinesisVideo, byte[] event,
+                               long clockTicks, Path runsDir, PrintStream progress) throws IOException {
+        this.options = options;
+        this.tls = tls;
+        this.kinesisVideo = kinesisVideo;
+        this.event = event;
+        this.channelArn = JSON.readTree(JSON.readTree(event).path("body").asText()).path("channelArn").asText();
+        this.clockTicks = clockTicks;
+        this.runsDir = runsDir;
+        this.progress = progress;
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (List.of(args).contains("--help") || List.of(args).contains("-h")) {
+            System.out.println(Options.USAGE);
+            return;
+        }
+        Options options;
+        try {
+            options = Options.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("bench: " + e.getMessage());
+            System.err.println(Options.USAGE);
+            System.exit(2);
+            return;
+        }
+        System.exit(run(options, System.out, System.err));
+    }
+
+    /** Runs the whole session; returns the exit status. */
+    static int run(Options options, PrintStream out, PrintStream progress) throws Exception {
+        Path outDir = options.root().resolve("bench/out");
+        checkSameLambdaSettings(Build.all(options.root()));
+        List<Build> builds = new ArrayList<>();
+        Map<String, Build.Artifact> artifacts = new LinkedHashMap<>();
+        for (Build build : Build.all(options.root())) {
+            artifacts.put(build.name(), build.artifact());
+            builds.add(build.snapshot(outDir.resolve("artifacts")));
+        }
+        Path runsDir = outDir.resolve("runs");
+        clear(runsDir);
+        Files.createDirectories(runsDir);
+        byte[] event = Files.readAllBytes(options.root().resolve(EVENT));
+        Tls tls = Tls.create(outDir.resolve("tls"));
+        List<RunResult> results = new ArrayList<>();
+        try (LocalKinesisVideo kinesisVideo = LocalKinesisVideo.startHttps(tls.serverContext())) {
+            ColdStartBenchmark bench = new ColdStartBenchmark(options, tls, kinesisVideo, event,
+                    ProcessProbe.clockTicksPerSecond(), runsDir, progress);
+            progress.printf("bench: %s mode, %d rounds x %d builds, %d warm invocations per run, function CPU %s,"
+                            + " JDK %s%n", options.primed() ? "primed (SnapStart)" : "on-demand", options.rounds(),
+                    builds.size(), options.warm(), options.cpu() < 0 ? "not pinned" : Integer.toString(options.cpu()),
+                    System.getProperty("java.version"));
+            for (Build build : builds) {
+                RunResult warmUp = bench.runOnce(build, 0, 0, 0);
+                progress.printf("warm-up (not counted) %-8s %s%n", build.name(), brief(warmUp));
+            }
+            for (int round = 1; round <= options.rounds(); round++) {
+                for (int position = 0; position < builds.size(); position++) {
+                    Build build = builds.get((position + round - 1) % builds.size());
+                    RunResult result = bench.runOnce(build, round, position, options.warm());
+                    results.add(result);
+                    progress.printf("round %d/%d  %-8s %s%n", round, options.rounds(), build.name(), brief(result));
+                }
+            }
+        } catch (RunFailed e) {
+            progress.println("bench: " + e.getMessage());
+            return 1;
+        }
+        Map<String, List<ClassLoadLog.Loaded>> classes = new LinkedHashMap<>();
+        Map<String, RunResult> lastRuns = new LinkedHashMap<>();
+        for (Build build : options.classLog() ? builds : List.<Build>of()) {
+            RunResult last = results.stream().filter(r -> r.build().equals(build.name()))
+                    .max(Comparator.comparingInt(RunResult::round)).orElseThrow();
+            lastRuns.put(build.name(), last);
+            classes.put(build.name(), new ClassLoadLog(classLog(runsDir, last.round(), build.name())).read());
+        }
+        Report report = new Report(options, results, artifacts, classes, lastRuns);
+        out.print(report.table());
+        out.print(report.classBreakdown(Build.FUNCTION, 15));
+        Files.createDirectories(options.out().toAbsolutePath().getParent());
+        JSON.writerWithDefaultPrettyPrinter().writeValue(options.out().toFile(), report.json());
+        progress.println("bench: results in " + options.root().relativize(options.out())
+                + "; chart: python3 bench/chart.py " + options.root().relativize(options.out())
+                + "; class-load logs of every run in " + options.root().relativize(runsDir));
+        return 0;
+    }
+
+    /** One fresh JVM: init, the first invocation, {@code warm} more; readings at init end and first response. */
+    RunResult runOnce(Build build, int round, int position, int warm) throws Exception {
+        ClassLoadLog classLog = new ClassLoadLog(classLog(runsDir, round, build.name()));
+        Files.deleteIfExists(classLog.file());
+        kinesisVideo.reset();
+        kinesisVideo.addChannel(channelArn);
+        FunctionProcess.Builder builder = FunctionProcess.builder()
+                .projectDir(build.projectDir())
+                .initType(options.primed() ? FunctionProcess.InitType.SNAP_START : FunctionProcess.InitType.ON_DEMAND)
+                .kinesisVideoEndpoint(kinesisVideo.controlEndpoint())
+                .jvmFlags(tls.trustStoreFlags().toArray(String[]::new));
+        if (options.classLog()) {
+            builder.jvmFlags(classLog.jvmFlag());
+        }
+        if (options.cpu() >= 0) {
+            builder.commandPrefix("taskset", "-c", Integer.toString(options.cpu()));
+        }
+        try (FunctionProcess function = builder.start()) {
+            ProcessProbe probe = new ProcessProbe(function.pid(), clockTicks);
+            function.awaitReady(INIT_TIMEOUT);
+            long initDone = function.runtimeApi().initDoneNanos().orElseThrow();
+            // The runtime is blocked on GET /next until the event is queued: these readings are exact.
+            double cpuAtInitEnd = probe.cpuMillis();
+            int classesAtInitEnd = options.classLog() ? classLog.count() : -1;
+
+            Invocation first = answered(build, function, "first");
+            // Settled: the runtime has answered and asked for the next event, so it is blocked again.
+            double cpuAtFirstResponse = probe.cpuMillis();
+            long peakRss = probe.peakRssKib();
+            int classesAtFirstResponse = options.classLog() ? classLog.count() : -1;
+
+            double[] warmMs = new double[warm];
+            for (int i = 0; i < warm; i++) {
+                warmMs[i] = answered(build, function, "warm #" + (i + 1)).duration().toNanos() / 1e6;
+            }
+            List<String> violations = new ArrayList<>(function.violations());
+            kinesisVideo.violations().forEach(v -> violations.add("Kinesis Video: " + v));
+            if (!violations.isEmpty()) {
+                throw new RunFailed(build.name() + ": the run broke a protocol: " + violations);
+            }
+            Map<String, Integer> calls = new TreeMap<>();
+            for (Recorded request : kinesisVideo.requests()) {
+                calls.merge(request.operation().name(), 1, Integer::sum);
+            }
+            if (build.callsKinesisVideo() && calls.isEmpty()) {
+                throw new RunFailed(build.name() + ": answered without calling the local Kinesis Video endpoint");
+            }
+            long started = function.startedNanos();
+            double initMs = (initDone - started) / 1e6;
+            double firstMs = first.duration().toNanos() / 1e6;
+            double restoreMs = function.runtimeApi().restoredNanos().map(n -> (n - started) / 1e6).orElse(Double.NaN);
+            return new RunResult(build.name(), round, position, initMs + firstMs, initMs, restoreMs, firstMs,
+                    (first.deliveredNanos() - initDone) / 1e6, cpuAtInitEnd, cpuAtFirstResponse, classesAtInitEnd,
+                    classesAtFirstResponse, peakRss, warm, Summary.percentile(warmMs, 50),
+                    Summary.percentile(warmMs, 99), Summary.percentile(warmMs, 100), calls);
+        } catch (IllegalStateException e) {
+            throw new RunFailed(build.name() + " (round " + round + "): " + e.getMessage());
+        }
+    }
+
+    /** Invokes once and insists on an API Gateway proxy response with status 200. */
+    private Invocation answered(Build build, FunctionProcess function, String which) throws IOException {
+        Invocation invocation = function.invoke(event, INVOKE_TIMEOUT).invocation();
+        if (!(invocation.answer() instanceof Invocation.Response response)) {
+            throw new RunFailed(build.name() + ": the " + which + " invocation did not return normally: "
+                    + invocation.answer());
+        }
+        JsonNode body = JSON.readTree(response.body());
+        if (body.path("statusCode").asInt() != 200) {
+            throw new RunFailed(build.name() + ": the " + which + " invocation answered status "
+                    + body.path("statusCode") + ", not 200: " + abbreviate(response.body()));
+        }
+        return invocation;
+    }
+
+    /**
+     * The floor and naive builds must start with the function's Lambda settings (runtime, architecture, memory,
+     * log format): they decide the JVM flags and the runtime's behaviour, so a difference would skew the ratios.
+     */
+    static void checkSameLambdaSettings(List<Build> builds) {
+        FunctionTemplate reference = FunctionTemplate.read(builds.getLast().projectDir().resolve("template.yaml"));
+        for (Build build : builds) {
+            FunctionTemplate t = FunctionTemplate.read(build.projectDir().resolve("template.yaml"));
+            List<String> differences = new ArrayList<>();
+            if (!t.runtime().equals(reference.runtime())) {
+                differences.add("Runtime " + t.runtime() + " (function: " + reference.runtime() + ")");
+            }
+            if (!t.architecture().equals(reference.architecture())) {
+                differences.add("Architectures " + t.architecture() + " (function: " + reference.architecture() + ")");
+            }
+            if (t.memoryMb() != reference.memoryMb()) {
+                differences.add("MemorySize " + t.memoryMb() + " (function: " + reference.memoryMb() + ")");
+            }
+            if (!t.logFormat().equalsIgnoreCase(reference.logFormat())) {
+                differences.add("LoggingConfig.LogFormat " + t.logFormat() + " (function: " + reference.logFormat()
+                        + ")");
+            }
+            if (!differences.isEmpty()) {
+                throw new IllegalStateException(build.projectDir().resolve("template.yaml")
+                        + ": must match the function's template.yaml; differs in " + differences);
+            }
+        }
+    }
+
+    static Path classLog(Path runsDir, int round, String build) {
+        return runsDir.resolve(String.format("round-%02d-%s.classes.log", round, build));
+    }
+
+    private static String brief(RunResult r) {
+        return String.format("cold %7.1f ms (init %7.1f + first %6.1f)  cpu %6.0f ms  classes %5d + %4d"
+                        + "  rss %5.1f MiB  warm p50 %6.2f ms  p99 %6.2f ms",
+                r.coldStartMs(), r.initMs(), r.firstInvocationMs(), r.cpuAtFirstResponseMs(), r.classesAtInitEnd(),
+                r.classesDuringFirstInvocation(), r.peakRssKibAtFirstResponse() / 1024.0, r.warmP50Ms(),
+                r.warmP99Ms());
+    }
+
+    private static String abbreviate(String text) {
+        return text.length() <= 300 ? text : text.substring(0, 300) + "... (" + text.length() + " characters)";
+    }
+
+    private static void clear(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path file : files.filter(f -> f.getFileName().toString().endsWith(".classes.log")).toList()) {
+                Files.delete(file);
+            }
+        }
+    }
+
+    /** A run that cannot be measured: the session stops, since its numbers would compare unlike things. */
+    static final class RunFailed extends RuntimeException {
+        RunFailed(String message) {
+            super(message, null, false, false);
+        }
+    }
+}

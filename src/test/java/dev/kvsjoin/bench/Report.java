@@ -1,0 +1,288 @@
+package dev.kvsjoin.bench;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * The session's results: a table of medians with min..max per build and the ratios of the medians, the class-load
+ * breakdown of one run, and the JSON document {@code bench/chart.py} reads.
+ */
+final class Report {
+
+    private enum Unit { MS, COUNT, MIB }
+
+    private record Metric(String label, Unit unit, ToDoubleFunction<RunResult> value) {
+    }
+
+    private static final List<String> RATIOS = List.of(
+            Build.FUNCTION + "/" + Build.NAIVE, Build.FUNCTION + "/" + Build.FLOOR, Build.NAIVE + "/" + Build.FLOOR);
+
+    private final Options options;
+    private final List<RunResult> runs;
+    private final Map<String, Build.Artifact> artifacts;
+    private final Map<String, List<ClassLoadLog.Loaded>> classes;
+    private final Map<String, RunResult> classRuns;
+
+    /**
+     * @param classes per build, the class loads of the run in {@code classRuns}
+     */
+    Report(Options options, List<RunResult> runs, Map<String, Build.Artifact> artifacts,
+           Map<String, List<ClassLoadLog.Loaded>> classes, Map<String, RunResult> classRuns) {
+        this.options = options;
+        this.runs = List.copyOf(runs);
+        this.artifacts = artifacts;
+        this.classes = classes;
+        this.classRuns = classRuns;
+    }
+
+    private List<Metric> metrics() {
+        List<Metric> metrics = new ArrayList<>();
+        metrics.add(new Metric("cold start: process start to 1st response", Unit.MS, RunResult::coldStartMs));
+        metrics.add(new Metric("  init: to the first GET /next", Unit.MS, RunResult::initMs));
+        if (options.primed()) {
+            metrics.add(new Metric("    to GET /restore/next (init+beforeCheckpoint)", Unit.MS,
+                    RunResult::restoreMs));
+            metrics.add(new Metric("    restore/next to first /next (afterRestore)", Unit.MS,
+                    r -> r.initMs() - r.restoreMs()));
+        }
+        metrics.add(new Metric("  first invocation: event to response", Unit.MS, RunResult::firstInvocationMs));
+        metrics.add(new Metric("JVM CPU by first response", Unit.MS, RunResult::cpuAtFirstResponseMs));
+        metrics.add(new Metric("  of which during the first invocation", Unit.MS,
+                RunResult::cpuDuringFirstInvocationMs));
+        metrics.add(new Metric("classes loaded by init end", Unit.COUNT, r -> counted(r.classesAtInitEnd())));
+        metrics.add(new Metric("classes loaded by first response", Unit.COUNT,
+                r -> counted(r.classesAtFirstResponse())));
+        metrics.add(new Metric("  of which during the first invocation", Unit.COUNT,
+                r -> counted(r.classesDuringFirstInvocation())));
+        metrics.add(new Metric("peak RSS at first response", Unit.MIB, r -> r.peakRssKibAtFirstResponse() / 1024.0));
+        metrics.add(new Metric("warm invocation p50", Unit.MS, RunResult::warmP50Ms));
+        metrics.add(new Metric("warm invocation p99", Unit.MS, RunResult::warmP99Ms));
+        return metrics;
+    }
+
+    /** Medians with min..max per build, then the ratios of the medians; then the artifact sizes. */
+    String table() {
+        List<String> builds = builds();
+        List<String> header = new ArrayList<>();
+        header.add("metric (median, min..max; ms, MiB or count)");
+        builds.forEach(header::add);
+        header.addAll(RATIOS);
+        List<List<String>> rows = new ArrayList<>();
+        for (Metric metric : metrics()) {
+            List<String> row = new ArrayList<>();
+            row.add(metric.label());
+            Map<String, Double> medians = new LinkedHashMap<>();
+            for (String build : builds) {
+                Summary s = Summary.of(values(build, metric.value()));
+                medians.put(build, s.median());
+                row.add(format(s.median(), metric.unit()) + " (" + format(s.min(), metric.unit()) + ".."
+                        + format(s.max(), metric.unit()) + ")");
+            }
+            RATIOS.forEach(ratio -> row.add(ratio(medians, ratio)));
+            rows.add(row);
+        }
+        Map<String, Double> sizes = new LinkedHashMap<>();
+        List<String> artifactRow = new ArrayList<>();
+        artifactRow.add("artifact bytes: classes + lib/");
+        for (String build : builds) {
+            Build.Artifact a = artifacts.get(build);
+            sizes.put(build, (double) a.totalBytes());
+            artifactRow.add(String.format(Locale.ROOT, "%,d (%,d + %,d)", a.totalBytes(), a.classesBytes(),
+                    a.libBytes()));
+        }
+        RATIOS.forEach(ratio -> artifactRow.add(ratio(sizes, ratio)));
+        rows.add(artifactRow);
+
+        StringBuilder text = new StringBuilder();
+        int runsPerBuild = (int) runs.stream().filter(r -> r.build().equals(builds.getFirst())).count();
+        text.append(String.format(Locale.ROOT, "%nCold start, %s mode: %d runs per build, %d warm invocations each,"
+                        + " function JVM pinned to CPU %s, JDK %s%n%n",
+                options.primed() ? "primed (SnapStart hooks run before the first event)" : "on-demand", runsPerBuild,
+                options.warm(), options.cpu() < 0 ? "(none)" : Integer.toString(options.cpu()),
+                System.getProperty("java.version")));
+        text.append(align(header, rows));
+        return text.toString();
+    }
+
+    /** The top packages and class sources of one build's last run, split at init end. */
+    String classBreakdown(String build, int top) {
+        List<ClassLoadLog.Loaded> loaded = classes.get(build);
+        RunResult run = classRuns.get(build);
+        if (loaded == null || run == null) {
+            return "";
+        }
+        StringBuilder text = new StringBuilder();
+        text.append(String.format(Locale.ROOT, "%nWhere the %s's classes come from (round %d: %d by init end, %d"
+                        + " during the first invocation)%n%n", build, run.round(), run.classesAtInitEnd(),
+                run.classesDuringFirstInvocation()));
+        text.append(align(List.of("package", "by init end", "first invocation", "total"),
+                rows(loaded, run, ClassLoadLog.Loaded::packageName, top)));
+        text.append('\n');
+        text.append(align(List.of("source", "by init end", "first invocation", "total"),
+                rows(loaded, run, ClassLoadLog.Loaded::origin, top)));
+        return text.toString();
+    }
+
+    private static List<List<String>> rows(List<ClassLoadLog.Loaded> loaded, RunResult run,
+                                           java.util.function.Function<ClassLoadLog.Loaded, String> key, int top) {
+        Map<String, int[]> counts = counts(loaded, run, key);
+        List<List<String>> rows = new ArrayList<>();
+        counts.entrySet().stream()
+                .sorted(Comparator.comparingInt((Map.Entry<String, int[]> e) -> -(e.getValue()[0] + e.getValue()[1]))
+                        .thenComparing(Map.Entry::getKey))
+                .limit(top)
+                .forEach(e -> rows.add(List.of(e.getKey(), Integer.toString(e.getValue()[0]),
+                        Integer.toString(e.getValue()[1]), Integer.toString(e.getValue()[0] + e.getValue()[1]))));
+        return rows;
+    }
+
+    /** Per key: classes loaded by init end, and during the first invocation. */
+    private static Map<String, int[]> counts(List<ClassLoadLog.Loaded> loaded, RunResult run,
+                                             java.util.function.Function<ClassLoadLog.Loaded, String> key) {
+        Map<String, int[]> counts = new LinkedHashMap<>();
+        int end = Math.min(loaded.size(), run.classesAtFirstResponse());
+        for (int i = 0; i < end; i++) {
+            int[] pair = counts.computeIfAbsent(key.apply(loaded.get(i)), k -> new int[2]);
+            pair[i < run.classesAtInitEnd() ? 0 : 1]++;
+        }
+        return counts;
+    }
+
+    /** The document for {@code bench/chart.py}: the session, the artifacts, every run, the class breakdowns. */
+    Map<String, Object> json() {
+        Map<String, Object> root = new LinkedHashMap<>();
+        Map<String, Object> meta = new LinkedHashMap<>();
+        meta.put("mode", options.primed() ? "primed" : "on-demand");
+        meta.put("rounds", options.rounds());
+        meta.put("warm", options.warm());
+        meta.put("cpu", options.cpu());
+        meta.put("classLog", options.classLog());
+        meta.put("jdk", System.getProperty("java.version"));
+        meta.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
+                + System.getProperty("os.arch"));
+        meta.put("driverAvailableProcessors", Runtime.getRuntime().availableProcessors());
+        root.put("meta", meta);
+        Map<String, Object> sizes = new LinkedHashMap<>();
+        artifacts.forEach((build, a) -> sizes.put(build, Map.of("classesBytes", a.classesBytes(),
+                "libBytes", a.libBytes(), "totalBytes", a.totalBytes())));
+        root.put("artifacts", sizes);
+        List<Map<String, Object>> list = new ArrayList<>();
+        for (RunResult r : runs) {
+            Map<String, Object> run = new LinkedHashMap<>();
+            run.put("build", r.build());
+            run.put("round", r.round());
+            run.put("position", r.position());
+            run.put("coldStartMs", r.coldStartMs());
+            run.put("initMs", r.initMs());
+            run.put("restoreMs", Double.isNaN(r.restoreMs()) ? null : r.restoreMs());
+            run.put("firstInvocationMs", r.firstInvocationMs());
+            run.put("pauseMs", r.pauseMs());
+            run.put("cpuAtInitEndMs", r.cpuAtInitEndMs());
+            run.put("cpuAtFirstResponseMs", r.cpuAtFirstResponseMs());
+            run.put("cpuDuringFirstInvocationMs", r.cpuDuringFirstInvocationMs());
+            run.put("classesAtInitEnd", countOrNull(r.classesAtInitEnd()));
+            run.put("classesAtFirstResponse", countOrNull(r.classesAtFirstResponse()));
+            run.put("classesDuringFirstInvocation", countOrNull(r.classesDuringFirstInvocation()));
+            run.put("peakRssKib", r.peakRssKibAtFirstResponse());
+            run.put("warmCount", r.warmCount());
+            run.put("warmP50Ms", nullIfNaN(r.warmP50Ms()));
+            run.put("warmP99Ms", nullIfNaN(r.warmP99Ms()));
+            run.put("warmMaxMs", nullIfNaN(r.warmMaxMs()));
+            run.put("kinesisVideoCalls", r.kinesisVideoCalls());
+            list.add(run);
+        }
+        root.put("runs", list);
+        Map<String, Object> breakdown = new LinkedHashMap<>();
+        classes.forEach((build, loaded) -> {
+            RunResult run = classRuns.get(build);
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("round", run.round());
+            entry.put("byPackage", pairs(counts(loaded, run, ClassLoadLog.Loaded::packageName)));
+            entry.put("bySource", pairs(counts(loaded, run, ClassLoadLog.Loaded::origin)));
+            breakdown.put(build, entry);
+        });
+        root.put("classes", breakdown);
+        return root;
+    }
+
+    private static Map<String, Object> pairs(Map<String, int[]> counts) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        counts.forEach((k, v) -> out.put(k, Map.of("byInitEnd", v[0], "duringFirstInvocation", v[1])));
+        return out;
+    }
+
+    private List<String> builds() {
+        List<String> order = new ArrayList<>(List.of(Build.FLOOR, Build.NAIVE, Build.FUNCTION));
+        order.removeIf(b -> runs.stream().noneMatch(r -> r.build().equals(b)));
+        return order;
+    }
+
+    private List<Double> values(String build, ToDoubleFunction<RunResult> value) {
+        return runs.stream().filter(r -> r.build().equals(build)).map(r -> value.applyAsDouble(r)).toList();
+    }
+
+    private static String ratio(Map<String, Double> medians, String ratio) {
+        String[] pair = ratio.split("/");
+        Double top = medians.get(pair[0]);
+        Double bottom = medians.get(pair[1]);
+        if (top == null || bottom == null || Double.isNaN(top) || Double.isNaN(bottom) || bottom == 0) {
+            return "-";
+        }
+        return String.format(Locale.ROOT, "%.2fx", top / bottom);
+    }
+
+    private static String format(double value, Unit unit) {
+        if (Double.isNaN(value)) {
+            return "-";
+        }
+        return switch (unit) {
+            case COUNT -> String.format(Locale.ROOT, "%,d", Math.round(value));
+            case MIB -> String.format(Locale.ROOT, "%.1f", value);
+            case MS -> Math.abs(value) >= 100 ? String.format(Locale.ROOT, "%,d", Math.round(value))
+                    : Math.abs(value) >= 10 ? String.format(Locale.ROOT, "%.1f", value)
+                    : String.format(Locale.ROOT, "%.2f", value);
+        };
+    }
+
+    /** A class count, or NaN when classes were not logged. */
+    private static double counted(int count) {
+        return count < 0 ? Double.NaN : count;
+    }
+
+    private static Integer countOrNull(int count) {
+        return count < 0 ? null : count;
+    }
+
+    private static Object nullIfNaN(double value) {
+        return Double.isNaN(value) ? null : value;
+    }
+
+    /** Left-aligns the first column, right-aligns the others. */
+    private static String align(List<String> header, List<List<String>> rows) {
+        int[] widths = new int[header.size()];
+        List<List<String>> all = new ArrayList<>();
+        all.add(header);
+        all.addAll(rows);
+        for (List<String> row : all) {
+            for (int i = 0; i < row.size(); i++) {
+                widths[i] = Math.max(widths[i], row.get(i).length());
+            }
+        }
+        StringBuilder text = new StringBuilder();
+        for (List<String> row : all) {
+            StringBuilder line = new StringBuilder();
+            for (int i = 0; i < row.size(); i++) {
+                String cell = row.get(i);
+                String pad = " ".repeat(widths[i] - cell.length());
+                line.append(i == 0 ? cell + pad : "  " + pad + cell);
+            }
+            text.append(line.toString().stripTrailing()).append('\n');
+        }
+        return text.toString();
+    }
+}
