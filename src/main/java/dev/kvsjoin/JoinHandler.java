@@ -39,6 +39,9 @@ public final class JoinHandler implements RequestStreamHandler, Resource {
 
     private JoinHandler(Settings settings) {
         this(settings, Clients.create(settings), JoinHandler::toLambdaLogger);
+        if (settings.region() != null) {
+            clients.control(settings.region());
+        }
         Core.getGlobalContext().register(this);
     }
 
@@ -63,13 +66,14 @@ public final class JoinHandler implements RequestStreamHandler, Resource {
         long started = System.nanoTime();
         try {
             Priming.run(settings);
+            clients.warmCredentials();
             log.write(Level.INFO, "primed", Map.of("duration_ms", (System.nanoTime() - started) / 1_000_000));
         } catch (Exception e) {
             log.write(Level.WARN, "priming failed", Map.of("error_type", e.getClass().getName()));
         }
     }
 
-    /** A restored instance starts cold, with no connection or jitter state from the snapshot. */
+    /** A restored instance starts cold, with no connection, credentials or jitter state from the snapshot. */
     @Override
     public void afterRestore(org.crac.Context<? extends Resource> context) {
         coldStart = true;

@@ -66,6 +66,25 @@ class JoinHandlerSnapStartTest {
     }
 
     @Test
+    void afterRestore_replacesTheCredentialsProvider() throws IOException {
+        java.util.concurrent.atomic.AtomicInteger made = new java.util.concurrent.atomic.AtomicInteger();
+        dev.kvsjoin.config.Settings settings = dev.kvsjoin.config.Settings.from(Map.of());
+        dev.kvsjoin.aws.Clients clients = new dev.kvsjoin.aws.Clients(dev.kvsjoin.aws.Clients.httpClient(settings),
+                () -> StaticCredentialsProvider.create(AwsBasicCredentials.create("AKID" + made.incrementAndGet(), "s")),
+                kvs.controlEndpoint(), 1);
+        handler = new JoinHandler(settings, clients, (line, level) -> logLines.add(new String(line, StandardCharsets.UTF_8)));
+        join();
+
+        handler.afterRestore(null);
+        join();
+
+        assertThat(made).hasValue(2);
+        assertThat(kvs.requests()).extracting(r -> r.header("authorization").orElseThrow())
+                .anySatisfy(a -> assertThat(a).contains("Credential=AKID1/"))
+                .anySatisfy(a -> assertThat(a).contains("Credential=AKID2/"));
+    }
+
+    @Test
     void afterRestore_startsColdAgainAndLooksEndpointsUpAfresh() throws IOException {
         join();
         join();

@@ -16,8 +16,8 @@ final class LocalHandlers {
     static JoinHandler create(LocalKinesisVideo kvs, Map<String, String> env, AwsCredentialsProvider credentials,
                               Log.Sink sink) {
         Settings settings = Settings.from(env);
-        Clients clients = new Clients(Clients.httpClient(settings.connectTimeout(), settings.readTimeout()),
-                credentials, kvs.controlEndpoint(), settings.maxAttempts());
+        Clients clients = new Clients(Clients.httpClient(settings), () -> credentials, kvs.controlEndpoint(),
+                settings.maxAttempts());
         return new JoinHandler(settings, clients, sink);
     }
 }

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.ContainerCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
@@ -20,6 +21,7 @@ import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.profiles.ProfileFile;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.retries.api.RetryStrategy;
@@ -41,34 +43,49 @@ public final class Clients implements SdkAutoCloseable {
     static final String CLIENT_LIMIT_EXCEEDED = "ClientLimitExceededException";
 
     private final SdkHttpClient http;
-    private final AwsCredentialsProvider credentials;
+    private final Supplier<AwsCredentialsProvider> credentialsFactory;
+    private volatile AwsCredentialsProvider currentCredentials;
+    /** What the SDK clients hold: whichever provider is current, replaced after each SnapStart restore. */
+    private final AwsCredentialsProvider credentials = () -> currentCredentials.resolveCredentials();
     private final URI controlEndpoint;
     private final Backoff backoff = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(2));
     private final Backoff throttlingBackoff = new Backoff(Duration.ofMillis(500), Duration.ofSeconds(5));
     private final ClientOverrideConfiguration overrides;
     private final Map<String, KinesisVideoClient> control = new ConcurrentHashMap<>();
 
-    public Clients(SdkHttpClient http, AwsCredentialsProvider credentials, URI controlEndpoint, int maxAttempts) {
+    /**
+     * @param credentials makes the credentials provider; called again after each SnapStart restore
+     * @param controlEndpoint the control plane's endpoint override, or {@code null} for the regional endpoint
+     */
+    public Clients(SdkHttpClient http, Supplier<AwsCredentialsProvider> credentials, URI controlEndpoint,
+                   int maxAttempts) {
         this.http = http;
-        this.credentials = credentials;
+        this.credentialsFactory = credentials;
+        this.currentCredentials = credentials.get();
         this.controlEndpoint = controlEndpoint;
         this.overrides = ClientOverrideConfiguration.builder()
                 .retryStrategy(retryStrategy(maxAttempts, backoff, throttlingBackoff))
                 .addExecutionInterceptor(new AttemptCounter())
+                // Settings come from code and environment variables only: no profile file is looked for or parsed.
+                .defaultProfileFile(ProfileFile.aggregator().build())
                 .build();
     }
 
     /** The production graph: credentials as Lambda provides them, with or without SnapStart. */
     public static Clients create(Settings settings) {
-        return new Clients(httpClient(settings.connectTimeout(), settings.readTimeout()),
-                credentials(settings), settings.controlEndpoint(), settings.maxAttempts());
+        return new Clients(httpClient(settings), () -> credentials(settings), settings.controlEndpoint(),
+                settings.maxAttempts());
     }
 
-    /** The url-connection client: the JDK's HttpURLConnection, the fewest classes of the SDK's HTTP clients. */
-    public static SdkHttpClient httpClient(Duration connectTimeout, Duration readTimeout) {
+    /**
+     * The url-connection client: the JDK's HttpURLConnection, the fewest classes of the SDK's HTTP clients, with the
+     * settings' timeouts and trust store.
+     */
+    public static SdkHttpClient httpClient(Settings settings) {
         return UrlConnectionHttpClient.builder()
-                .connectionTimeout(connectTimeout)
-                .socketTimeout(readTimeout)
+                .connectionTimeout(settings.connectTimeout())
+                .socketTimeout(settings.readTimeout())
+                .tlsTrustManagersProvider(TrustStores.provider(settings.trustStore()))
                 .build();
     }
 
@@ -80,6 +97,11 @@ public final class Clients implements SdkAutoCloseable {
         return settings.containerCredentials()
                 ? ContainerCredentialsProvider.builder().build()
                 : EnvironmentVariableCredentialsProvider.create();
+    }
+
+    /** Resolves credentials once, so that a snapshot holds the classes that fetch them (not the credentials). */
+    public void warmCredentials() {
+        currentCredentials.resolveCredentials();
     }
 
     /**
@@ -129,8 +151,16 @@ public final class Clients implements SdkAutoCloseable {
                 .build();
     }
 
-    /** After a SnapStart restore: fresh jitter, so restored instances do not retry in step. */
+    /**
+     * After a SnapStart restore: a new credentials provider, so no instance uses credentials cached in the snapshot,
+     * and fresh jitter, so restored instances do not retry in step.
+     */
     public void afterRestore() {
+        AwsCredentialsProvider previous = currentCredentials;
+        currentCredentials = credentialsFactory.get();
+        if (previous instanceof SdkAutoCloseable closeable) {
+            closeable.close();
+        }
         backoff.reseed();
         throttlingBackoff.reseed();
     }

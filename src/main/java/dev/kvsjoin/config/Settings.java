@@ -15,10 +15,14 @@ import java.util.Map;
  *                        {@code AWS_ENDPOINT_URL}, as the SDK reads them, or {@code null} for the regional default
  * @param containerCredentials whether Lambda hands credentials through the container endpoint (SnapStart) rather
  *                             than the environment
+ * @param region the function's own region ({@code AWS_REGION}), or {@code null} outside Lambda
+ * @param trustStore {@code amazon} (the Amazon Trust Services roots), {@code jvm} (the JVM's store) or the absolute
+ *                   path of a JKS or PKCS12 trust store
  */
 public record Settings(
         String functionName,
         String functionVersion,
+        String region,
         String serviceName,
         Level logLevel,
         URI controlEndpoint,
@@ -27,7 +31,8 @@ public record Settings(
         Duration readTimeout,
         int maxAttempts,
         Duration endpointCacheTtl,
-        int endpointCacheSize) {
+        int endpointCacheSize,
+        String trustStore) {
 
     static final String DEFAULT_SERVICE = "kvs-storage-viewer-join";
 
@@ -42,6 +47,7 @@ public record Settings(
         Settings settings = new Settings(
                 r.text("AWS_LAMBDA_FUNCTION_NAME", "local"),
                 r.text("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST"),
+                r.text("AWS_REGION", null),
                 r.text("POWERTOOLS_SERVICE_NAME", DEFAULT_SERVICE),
                 r.level(),
                 r.endpoint(),
@@ -50,7 +56,8 @@ public record Settings(
                 Duration.ofMillis(r.number("JOIN_READ_TIMEOUT_MS", 5_000, 100, 300_000)),
                 r.number("JOIN_MAX_ATTEMPTS", 3, 1, 10),
                 Duration.ofSeconds(r.number("ENDPOINT_CACHE_TTL_SECONDS", 300, 0, 86_400)),
-                r.number("ENDPOINT_CACHE_SIZE", 64, 1, 10_000));
+                r.number("ENDPOINT_CACHE_SIZE", 64, 1, 10_000),
+                r.trustStore());
         if (!r.problems.isEmpty()) {
             throw new ConfigurationException(r.problems);
         }
@@ -101,6 +108,16 @@ public record Settings(
                 }
             }
             return Level.INFO;
+        }
+
+        String trustStore() {
+            String value = text("JOIN_TRUST_STORE", "amazon");
+            if (value.equals("amazon") || value.equals("jvm")
+                    || (value.startsWith("/") && java.nio.file.Files.isReadable(java.nio.file.Path.of(value)))) {
+                return value;
+            }
+            problems.add("JOIN_TRUST_STORE: must be amazon, jvm or the absolute path of a readable trust store");
+            return "amazon";
         }
 
         /** The SDK's own endpoint variables, service-specific first, unless configured endpoints are ignored. */

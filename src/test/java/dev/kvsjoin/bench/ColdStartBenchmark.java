@@ -38,6 +38,9 @@ public final class ColdStartBenchmark {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** The function's bundled trust store: the five Amazon Trust Services roots. */
+    static final String AMAZON_ROOTS = "src/main/resources/dev/kvsjoin/amazon-roots.jks";
+
     private final Options options;
     private final Tls tls;
     private final LocalKinesisVideo kinesisVideo;
@@ -46,6 +49,7 @@ public final class ColdStartBenchmark {
     private final long clockTicks;
     private final Path runsDir;
     private final PrintStream progress;
+    private final Path functionTrustStore;
 
     private ColdStartBenchmark(Options options, Tls tls, LocalKinesisVideo kinesisVideo, byte[] event,
                                long clockTicks, Path runsDir, PrintStream progress) throws IOException {
@@ -57,6 +61,7 @@ public final class ColdStartBenchmark {
         this.clockTicks = clockTicks;
         this.runsDir = runsDir;
         this.progress = progress;
+        this.functionTrustStore = tls.withRoots(options.root().resolve(AMAZON_ROOTS));
     }
 
     public static void main(String[] args) throws Exception {
@@ -145,6 +150,10 @@ public final class ColdStartBenchmark {
                 .initType(options.primed() ? FunctionProcess.InitType.SNAP_START : FunctionProcess.InitType.ON_DEMAND)
                 .kinesisVideoEndpoint(kinesisVideo.controlEndpoint())
                 .jvmFlags(tls.trustStoreFlags().toArray(String[]::new));
+        if (build.name().equals(Build.FUNCTION)) {
+            // The function trusts its bundled Amazon roots, not the JVM's store: the same roots plus the loopback.
+            builder.environment("JOIN_TRUST_STORE", functionTrustStore.toString());
+        }
         if (options.classLog()) {
             builder.jvmFlags(classLog.jvmFlag());
         }

@@ -58,6 +58,17 @@ class SettingsTest {
     }
 
     @Test
+    void from_whenTrustStoreUnset_trustsAmazonRootsAndAcceptsJvmOrReadablePath() {
+        assertThat(Settings.from(Map.of()).trustStore()).isEqualTo("amazon");
+        assertThat(Settings.from(Map.of("JOIN_TRUST_STORE", "jvm")).trustStore()).isEqualTo("jvm");
+        assertThat(Settings.from(Map.of("JOIN_TRUST_STORE", "/etc/hostname")).trustStore()).isEqualTo("/etc/hostname");
+        assertThatThrownBy(() -> Settings.from(Map.of("JOIN_TRUST_STORE", "/no/such/store.jks")))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("JOIN_TRUST_STORE: must be amazon, jvm or the absolute path")
+                .hasMessageNotContaining("/no/such");
+    }
+
+    @Test
     void from_whenSeveralInvalid_listsEveryVariableWithoutValues() {
         assertThatThrownBy(() -> Settings.from(Map.of(
                 "JOIN_MAX_ATTEMPTS", "0",

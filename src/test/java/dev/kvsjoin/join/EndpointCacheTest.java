@@ -19,7 +19,7 @@ class EndpointCacheTest {
         return KinesisVideoWebRtcStorageClient.builder()
                 .region(Region.US_WEST_2)
                 .credentialsProvider(AnonymousCredentialsProvider.create())
-                .httpClient(dev.kvsjoin.aws.Clients.httpClient(Duration.ofSeconds(1), Duration.ofSeconds(1)))
+                .httpClient(dev.kvsjoin.aws.Clients.httpClient(dev.kvsjoin.config.Settings.from(java.util.Map.of())))
                 .build();
     }
 

@@ -106,6 +106,21 @@ public final class Tls {
                 "-Djavax.net.ssl.trustStoreType=PKCS12");
     }
 
+    /**
+     * A copy of {@code roots} (a JKS store, such as the function's bundled Amazon Trust Services roots) with the
+     * loopback certificate added, written beside the other files: what the function's {@code JOIN_TRUST_STORE}
+     * names when it must trust both AWS and the loopback server.
+     */
+    public Path withRoots(Path roots) throws IOException {
+        Path copy = trustStore.resolveSibling("roots-and-loopback.jks");
+        Files.copy(roots, copy, StandardCopyOption.REPLACE_EXISTING);
+        copy.toFile().setWritable(true);
+        keytool("-importcert", "-noprompt", "-alias", ALIAS, "-file",
+                trustStore.resolveSibling("loopback.pem").toString(), "-keystore", copy.toString(),
+                "-storetype", "JKS", "-storepass", PASSWORD);
+        return copy;
+    }
+
     /** The running JDK's trust store: {@code $JAVA_HOME/lib/security/cacerts}. */
     static Path jdkCacerts() {
         Path cacerts = Path.of(System.getProperty("java.home"), "lib", "security", "cacerts");
