@@ -53,7 +53,7 @@ final class Priming {
      * Passes over the path: repetition lets the JIT compiler reach the hot code (signing, TLS, JSON), and a snapshot
      * keeps compiled code; the budget bounds the time added to publishing a version.
      */
-    static final int ROUNDS = 20;
+    static final int ROUNDS = 10;
     static final Duration BUDGET = Duration.ofSeconds(10);
 
     private Priming() {
