@@ -73,6 +73,7 @@ public final class Clients implements SdkAutoCloseable {
 
     /** The production graph: credentials as Lambda provides them, with or without SnapStart. */
     public static Clients create(Settings settings) {
+        TrustStores.useAsDefault(settings.trustStore());
         return new Clients(httpClient(settings), () -> credentials(settings), settings.controlEndpoint(),
                 settings.maxAttempts());
     }

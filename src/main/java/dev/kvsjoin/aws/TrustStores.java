@@ -6,6 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import javax.net.ssl.HttpsURLConnection;
+import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import software.amazon.awssdk.http.TlsTrustManagersProvider;
@@ -33,13 +35,35 @@ public final class TrustStores {
         if (JVM.equals(setting)) {
             return null;
         }
-        return () -> {
-            try {
-                return AMAZON.equals(setting) ? amazonRoots() : file(Path.of(setting));
-            } catch (IOException | GeneralSecurityException e) {
-                throw new IllegalStateException("trust store could not be loaded: " + e.getClass().getSimpleName());
-            }
-        };
+        TrustManager[] trust = load(setting);
+        return () -> trust;
+    }
+
+    /**
+     * Makes the trust managers of a setting the JVM's default for {@code HttpsURLConnection} as well. Every
+     * connection's constructor reads that default before the HTTP client sets its own socket factory, and the
+     * JVM's default would load its full trust store (about 140 certificates) on the first connection only to
+     * discard it. Nothing else in the function opens HTTPS connections.
+     */
+    static void useAsDefault(String setting) {
+        if (JVM.equals(setting)) {
+            return;
+        }
+        try {
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, load(setting), null);
+            HttpsURLConnection.setDefaultSSLSocketFactory(context.getSocketFactory());
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("TLS context could not be built: " + e.getClass().getSimpleName());
+        }
+    }
+
+    private static TrustManager[] load(String setting) {
+        try {
+            return AMAZON.equals(setting) ? amazonRoots() : file(Path.of(setting));
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalStateException("trust store could not be loaded: " + e.getClass().getSimpleName());
+        }
     }
 
     private static TrustManager[] amazonRoots() throws IOException, GeneralSecurityException {

@@ -153,6 +153,7 @@ public final class ColdStartBenchmark {
         if (build.name().equals(Build.FUNCTION)) {
             // The function trusts its bundled Amazon roots, not the JVM's store: the same roots plus the loopback.
             builder.environment("JOIN_TRUST_STORE", functionTrustStore.toString());
+            options.functionEnv().forEach(builder::environment);
         }
         if (options.classLog()) {
             builder.jvmFlags(classLog.jvmFlag());

@@ -101,10 +101,11 @@ final class Report {
         StringBuilder text = new StringBuilder();
         int runsPerBuild = (int) runs.stream().filter(r -> r.build().equals(builds.getFirst())).count();
         text.append(String.format(Locale.ROOT, "%nCold start, %s mode: %d runs per build, %d warm invocations each,"
-                        + " function JVM pinned to CPU %s, JDK %s%n%n",
+                        + " function JVM pinned to CPU %s, JDK %s%s%n%n",
                 options.primed() ? "primed (SnapStart hooks run before the first event)" : "on-demand", runsPerBuild,
                 options.warm(), options.cpu() < 0 ? "(none)" : Integer.toString(options.cpu()),
-                System.getProperty("java.version")));
+                System.getProperty("java.version"),
+                options.functionEnv().isEmpty() ? "" : ", function environment " + options.functionEnv()));
         text.append(align(header, rows));
         return text.toString();
     }
