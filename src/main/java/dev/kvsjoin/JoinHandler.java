@@ -41,6 +41,7 @@ public final class JoinHandler implements RequestStreamHandler, Resource {
         this(settings, Clients.create(settings), JoinHandler::toLambdaLogger);
         if (settings.region() != null) {
             clients.control(settings.region());
+            clients.storage(settings.region());
         }
         Core.getGlobalContext().register(this);
     }

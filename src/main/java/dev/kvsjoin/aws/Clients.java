@@ -4,6 +4,7 @@ import dev.kvsjoin.config.Settings;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
@@ -19,6 +20,7 @@ import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttribute;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.endpoints.Endpoint;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.profiles.ProfileFile;
@@ -27,13 +29,13 @@ import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.retries.api.RetryStrategy;
 import software.amazon.awssdk.services.kinesisvideo.KinesisVideoClient;
 import software.amazon.awssdk.services.kinesisvideowebrtcstorage.KinesisVideoWebRtcStorageClient;
+import software.amazon.awssdk.services.kinesisvideowebrtcstorage.endpoints.KinesisVideoWebRtcStorageEndpointProvider;
 import software.amazon.awssdk.utils.SdkAutoCloseable;
 
 /**
  * Builds the SDK clients, all from one place: the url-connection HTTP client with explicit timeouts, an explicit
  * region (the channel's), an explicit credentials provider and an explicit retry strategy. Nothing here probes a
- * default chain. Control-plane clients are kept per region; storage clients are bound to one WEBRTC endpoint and
- * owned by whoever asked for them.
+ * default chain. One control-plane client and one storage client are kept per region.
  */
 public final class Clients implements SdkAutoCloseable {
 
@@ -52,6 +54,7 @@ public final class Clients implements SdkAutoCloseable {
     private final Backoff throttlingBackoff = new Backoff(Duration.ofMillis(500), Duration.ofSeconds(5));
     private final ClientOverrideConfiguration overrides;
     private final Map<String, KinesisVideoClient> control = new ConcurrentHashMap<>();
+    private final Map<String, KinesisVideoWebRtcStorageClient> storage = new ConcurrentHashMap<>();
 
     /**
      * @param credentials makes the credentials provider; called again after each SnapStart restore
@@ -141,15 +144,23 @@ public final class Clients implements SdkAutoCloseable {
         });
     }
 
-    /** A storage client bound to one channel's WEBRTC endpoint; the caller closes it. */
-    public KinesisVideoWebRtcStorageClient storage(String region, URI webrtcEndpoint) {
-        return KinesisVideoWebRtcStorageClient.builder()
+    /**
+     * The storage client for a region, built on first use. It has no endpoint of its own: each request names its
+     * channel's WEBRTC endpoint with {@link #endpoint(URI)}, so one client serves every channel of the region.
+     */
+    public KinesisVideoWebRtcStorageClient storage(String region) {
+        return storage.computeIfAbsent(region, r -> KinesisVideoWebRtcStorageClient.builder()
                 .httpClient(http)
-                .region(Region.of(region))
+                .region(Region.of(r))
                 .credentialsProvider(credentials)
-                .endpointOverride(webrtcEndpoint)
                 .overrideConfiguration(overrides)
-                .build();
+                .build());
+    }
+
+    /** Sends a storage request to a channel's WEBRTC endpoint, the only one the storage API answers on. */
+    public static KinesisVideoWebRtcStorageEndpointProvider endpoint(URI webrtcEndpoint) {
+        Endpoint endpoint = Endpoint.builder().url(webrtcEndpoint).build();
+        return params -> CompletableFuture.completedFuture(endpoint);
     }
 
     /**
@@ -170,6 +181,8 @@ public final class Clients implements SdkAutoCloseable {
     public void close() {
         control.values().forEach(SdkAutoCloseable::close);
         control.clear();
+        storage.values().forEach(SdkAutoCloseable::close);
+        storage.clear();
         http.close();
     }
 

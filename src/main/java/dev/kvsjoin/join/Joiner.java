@@ -53,12 +53,15 @@ public final class Joiner {
                     return rejected(Reason.UPSTREAM_ERROR, "Kinesis Video returned no WEBRTC endpoint for the channel",
                             request, attempts, null);
                 }
-                entry = cache.put(channel, endpoint, clients.storage(region, endpoint));
+                entry = cache.put(channel, endpoint);
             }
-            entry.client().joinStorageSessionAsViewer(b -> b
+            URI webrtc = entry.endpoint();
+            clients.storage(region).joinStorageSessionAsViewer(b -> b
                     .channelArn(channel)
                     .clientId(request.clientId().value())
-                    .overrideConfiguration(overrides(attempts, deadline)));
+                    .overrideConfiguration(overrides(attempts, deadline).toBuilder()
+                            .endpointProvider(Clients.endpoint(webrtc))
+                            .build()));
             return new Outcome.Joined(request, entry.endpoint(), attempts.get(), cached);
         } catch (SdkException e) {
             Outcome.Rejected rejected = classify(e, request, attempts);

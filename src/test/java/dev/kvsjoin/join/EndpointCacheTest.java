@@ -6,27 +6,16 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.kinesisvideowebrtcstorage.KinesisVideoWebRtcStorageClient;
 
 class EndpointCacheTest {
 
     private final AtomicLong now = new AtomicLong();
     private final URI endpoint = URI.create("https://r-1234.kinesisvideo.us-west-2.amazonaws.com");
 
-    private static KinesisVideoWebRtcStorageClient client() {
-        return KinesisVideoWebRtcStorageClient.builder()
-                .region(Region.US_WEST_2)
-                .credentialsProvider(AnonymousCredentialsProvider.create())
-                .httpClient(dev.kvsjoin.aws.Clients.httpClient(dev.kvsjoin.config.Settings.from(java.util.Map.of())))
-                .build();
-    }
-
     @Test
     void get_beforeTtl_returnsEntryAndAfterTtl_dropsIt() {
         EndpointCache cache = new EndpointCache(4, Duration.ofSeconds(10), now::get);
-        cache.put("a", endpoint, client());
+        cache.put("a", endpoint);
 
         now.set(Duration.ofSeconds(10).toNanos() - 1);
         assertThat(cache.get("a")).isNotNull().extracting(EndpointCache.Entry::endpoint).isEqualTo(endpoint);
@@ -39,11 +28,11 @@ class EndpointCacheTest {
     @Test
     void put_whenFull_dropsLeastRecentlyUsed() {
         EndpointCache cache = new EndpointCache(2, Duration.ofMinutes(5), now::get);
-        cache.put("a", endpoint, client());
-        cache.put("b", endpoint, client());
+        cache.put("a", endpoint);
+        cache.put("b", endpoint);
         cache.get("a");
 
-        cache.put("c", endpoint, client());
+        cache.put("c", endpoint);
 
         assertThat(cache.size()).isEqualTo(2);
         assertThat(cache.get("b")).isNull();
@@ -54,8 +43,8 @@ class EndpointCacheTest {
     @Test
     void evict_whenEntryWasReplaced_keepsTheNewOne() {
         EndpointCache cache = new EndpointCache(2, Duration.ofMinutes(5), now::get);
-        EndpointCache.Entry old = cache.put("a", endpoint, client());
-        EndpointCache.Entry fresh = cache.put("a", endpoint, client());
+        EndpointCache.Entry old = cache.put("a", endpoint);
+        EndpointCache.Entry fresh = cache.put("a", URI.create("https://r-5678.kinesisvideo.us-west-2.amazonaws.com"));
 
         cache.evict("a", old);
 
@@ -67,7 +56,7 @@ class EndpointCacheTest {
     @Test
     void clear_dropsEverything() {
         EndpointCache cache = new EndpointCache(2, Duration.ofMinutes(5), now::get);
-        cache.put("a", endpoint, client());
+        cache.put("a", endpoint);
 
         cache.clear();
 

@@ -16,6 +16,9 @@ import java.util.List;
  * "Customize Java runtime startup behavior" page: java17 and java21 stop tiered compilation at level 1; from java25
  * on, so does Lambda except under SnapStart or provisioned concurrency, where the JVM's default applies.
  *
+ * <p>Added to stand in for the execution environment: {@code -XX:MaxRAM} at the function's memory size, which is
+ * the memory the JVM sees inside Lambda; without it a JVM here sizes its initial heap from the whole machine.
+ *
  * <p>Left out: the Log4Shell hot-patch agent ({@code -javaagent:/var/runtime/lib/Log4jHotPatch.jar}), which exists
  * only in Lambda, and the runtime's CDS archive, for which {@code -Xshare:auto} uses the local JDK's default one.
  * Added, on a local JDK 24 or later only: {@code --enable-native-access=ALL-UNNAMED}, without which the JDK warns
@@ -39,6 +42,9 @@ final class LambdaJvmFlags {
                            Path nativeLibrary) {
         List<String> flags = new ArrayList<>();
         flags.add("-XX:MaxHeapSize=" + Math.round(memoryMb * 1024.0 * HEAP_PERCENT / 100) + "k");
+        // The execution environment's memory is the function's memory size: the JVM sizes its initial heap and
+        // young generation from it, not from the size of the machine running it here.
+        flags.add("-XX:MaxRAM=" + memoryMb + "m");
         flags.add("-XX:+UseSerialGC");
         flags.add("-Xshare:auto");
         if (javaVersion < 25 || !snapStart) {
