@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import javax.net.ssl.TrustManager;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.ContainerCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
@@ -76,7 +77,6 @@ public final class Clients implements SdkAutoCloseable {
 
     /** The production graph: credentials as Lambda provides them, with or without SnapStart. */
     public static Clients create(Settings settings) {
-        TrustStores.useAsDefault(settings.trustStore());
         return new Clients(httpClient(settings), () -> credentials(settings), settings.controlEndpoint(),
                 settings.maxAttempts());
     }
@@ -86,10 +86,11 @@ public final class Clients implements SdkAutoCloseable {
      * settings' timeouts and trust store.
      */
     public static SdkHttpClient httpClient(Settings settings) {
+        TrustManager[] trust = TrustStores.trustManagers(settings.trustStore());
         return UrlConnectionHttpClient.builder()
                 .connectionTimeout(settings.connectTimeout())
                 .socketTimeout(settings.readTimeout())
-                .tlsTrustManagersProvider(TrustStores.provider(settings.trustStore()))
+                .tlsTrustManagersProvider(trust == null ? null : () -> trust)
                 .build();
     }
 

@@ -10,7 +10,6 @@ import javax.net.ssl.HttpsURLConnection;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
-import software.amazon.awssdk.http.TlsTrustManagersProvider;
 
 /**
  * The certificates the HTTP client trusts. By default only the five roots Amazon Trust Services asks custom trust
@@ -30,32 +29,25 @@ public final class TrustStores {
     private TrustStores() {
     }
 
-    /** The provider for a setting, or {@code null} for the JVM's default trust managers. */
-    static TlsTrustManagersProvider provider(String setting) {
+    /**
+     * The trust managers of a setting, or {@code null} for the JVM's default ones. They also become
+     * {@code HttpsURLConnection}'s default: every connection's constructor reads that default before the HTTP client
+     * sets its own socket factory, and the JVM's default would load its full trust store (about 140 certificates)
+     * on the first connection only to discard it. Nothing else in the function opens HTTPS connections.
+     */
+    static TrustManager[] trustManagers(String setting) {
         if (JVM.equals(setting)) {
             return null;
         }
         TrustManager[] trust = load(setting);
-        return () -> trust;
-    }
-
-    /**
-     * Makes the trust managers of a setting the JVM's default for {@code HttpsURLConnection} as well. Every
-     * connection's constructor reads that default before the HTTP client sets its own socket factory, and the
-     * JVM's default would load its full trust store (about 140 certificates) on the first connection only to
-     * discard it. Nothing else in the function opens HTTPS connections.
-     */
-    static void useAsDefault(String setting) {
-        if (JVM.equals(setting)) {
-            return;
-        }
         try {
             SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, load(setting), null);
+            context.init(null, trust, null);
             HttpsURLConnection.setDefaultSSLSocketFactory(context.getSocketFactory());
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("TLS context could not be built: " + e.getClass().getSimpleName());
         }
+        return trust;
     }
 
     private static TrustManager[] load(String setting) {

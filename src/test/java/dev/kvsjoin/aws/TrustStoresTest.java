@@ -11,8 +11,8 @@ import org.junit.jupiter.api.Test;
 class TrustStoresTest {
 
     @Test
-    void provider_whenAmazon_trustsExactlyTheFiveAmazonTrustServicesRoots() throws Exception {
-        X509TrustManager manager = (X509TrustManager) TrustStores.provider(TrustStores.AMAZON).trustManagers()[0];
+    void trustManagers_whenAmazon_trustsExactlyTheFiveAmazonTrustServicesRoots() throws Exception {
+        X509TrustManager manager = (X509TrustManager) TrustStores.trustManagers(TrustStores.AMAZON)[0];
 
         List<String> subjects = Arrays.stream(manager.getAcceptedIssuers())
                 .map(X509Certificate::getSubjectX500Principal).map(Object::toString).sorted().toList();
@@ -26,7 +26,15 @@ class TrustStoresTest {
     }
 
     @Test
-    void provider_whenJvm_leavesTheJvmDefault() {
-        assertThat(TrustStores.provider(TrustStores.JVM)).isNull();
+    void trustManagers_whenJvm_leavesTheJvmDefault() {
+        assertThat(TrustStores.trustManagers(TrustStores.JVM)).isNull();
+    }
+
+    @Test
+    void trustManagers_whenAmazon_becomeHttpsUrlConnectionsDefault() throws Exception {
+        TrustStores.trustManagers(TrustStores.AMAZON);
+
+        assertThat(javax.net.ssl.HttpsURLConnection.getDefaultSSLSocketFactory())
+                .isNotSameAs(javax.net.ssl.SSLContext.getDefault().getSocketFactory());
     }
 }
