@@ -43,9 +43,9 @@ def render(results):
     widest = max(max(row["totals"]) for row in rows)
     scale_max = nice_ceiling(widest)
 
-    left, right, top, bar_h, gap = 110, 40, 70, 34, 26
+    left, right, top, bar_h, gap = 110, 110, 70, 34, 26
     plot_w = 620
-    height = top + len(rows) * (bar_h + gap) + 60
+    height = top + len(rows) * (bar_h + gap) + 80
     width = left + plot_w + right
 
     def x(ms):
