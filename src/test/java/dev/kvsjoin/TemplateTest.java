@@ -137,13 +137,15 @@ class TemplateTest {
         Settings settings = Settings.from(variables);
 
         assertThat(variables.keySet()).containsExactlyInAnyOrder("POWERTOOLS_SERVICE_NAME", "JOIN_CONNECT_TIMEOUT_MS",
-                "JOIN_READ_TIMEOUT_MS", "JOIN_MAX_ATTEMPTS", "ENDPOINT_CACHE_TTL_SECONDS", "ENDPOINT_CACHE_SIZE");
+                "JOIN_READ_TIMEOUT_MS", "JOIN_MAX_ATTEMPTS", "ENDPOINT_CACHE_TTL_SECONDS", "ENDPOINT_CACHE_SIZE",
+                "JOIN_TRUST_STORE");
         assertThat(settings.serviceName()).isEqualTo(variables.get("POWERTOOLS_SERVICE_NAME"));
         assertThat(settings.connectTimeout().toMillis()).isEqualTo(number(variables, "JOIN_CONNECT_TIMEOUT_MS"));
         assertThat(settings.readTimeout().toMillis()).isEqualTo(number(variables, "JOIN_READ_TIMEOUT_MS"));
         assertThat(settings.maxAttempts()).isEqualTo(number(variables, "JOIN_MAX_ATTEMPTS"));
         assertThat(settings.endpointCacheTtl().toSeconds()).isEqualTo(number(variables, "ENDPOINT_CACHE_TTL_SECONDS"));
         assertThat(settings.endpointCacheSize()).isEqualTo(number(variables, "ENDPOINT_CACHE_SIZE"));
+        assertThat(settings.trustStore()).isEqualTo(variables.get("JOIN_TRUST_STORE"));
     }
 
     @Test
