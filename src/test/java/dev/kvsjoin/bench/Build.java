@@ -1,5 +1,6 @@
 package dev.kvsjoin.bench;
 
+import dev.kvsjoin.testing.TaskRoot;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -43,7 +44,7 @@ record Build(String name, Path projectDir, boolean callsKinesisVideo) {
             if (!Files.isDirectory(from)) {
                 throw new IllegalStateException(from + " is missing: build first (bench/run builds what is needed)");
             }
-            copyTree(from, into.resolve(part));
+            TaskRoot.copyTree(from, into.resolve(part));
         }
         return new Build(name, into, callsKinesisVideo);
     }
@@ -73,19 +74,6 @@ record Build(String name, Path projectDir, boolean callsKinesisVideo) {
             }).sum();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    private static void copyTree(Path from, Path to) throws IOException {
-        try (Stream<Path> files = Files.walk(from)) {
-            for (Path file : (Iterable<Path>) files::iterator) {
-                Path target = to.resolve(from.relativize(file).toString());
-                if (Files.isDirectory(file)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(file, target, StandardCopyOption.REPLACE_EXISTING);
-                }
-            }
         }
     }
 

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -18,7 +19,7 @@ import java.util.stream.Stream;
  * runtime client loads the function from there (its working directory and {@code lib/*.jar}), apart from its own
  * class path.
  */
-final class TaskRoot {
+public final class TaskRoot {
 
     /** {@code artifactId-version.jar}, the version starting at the first {@code -} followed by a digit. */
     private static final Pattern VERSIONED = Pattern.compile("(.+?)-(\\d[^/]*)\\.jar");
@@ -80,14 +81,15 @@ final class TaskRoot {
         return counts.entrySet().stream().filter(e -> e.getValue() > 1).map(Map.Entry::getKey).toList();
     }
 
-    private static void copyTree(Path from, Path to) throws IOException {
+    /** Copies a directory tree, replacing files that exist (also used by the benchmark's artifact snapshots). */
+    public static void copyTree(Path from, Path to) throws IOException {
         try (Stream<Path> files = Files.walk(from)) {
             for (Path file : (Iterable<Path>) files::iterator) {
                 Path target = to.resolve(from.relativize(file).toString());
                 if (Files.isDirectory(file)) {
                     Files.createDirectories(target);
                 } else {
-                    Files.copy(file, target);
+                    Files.copy(file, target, StandardCopyOption.REPLACE_EXISTING);
                 }
             }
         }
