@@ -382,6 +382,19 @@ class JoinHandlerIntegrationTest {
     }
 
     @Test
+    void schedulerEnvelope_whenDetailStringIsRequest_joins() throws IOException {
+        String detail = JSON.writeValueAsString(new String(request(ARN, "viewer-1"), StandardCharsets.UTF_8));
+        byte[] event = utf8("""
+                {"version":"0","id":"1","detail-type":"Scheduled Event","source":"aws.scheduler",
+                 "account":"123456789012","time":"2026-11-24T00:00:00Z","region":"us-west-2",
+                 "resources":["arn:aws:scheduler:us-west-2:123456789012:schedule/default/join"],"detail":%s}"""
+                .formatted(detail));
+
+        assertThat(JSON.readTree(invoke(event)).get("clientId").asText()).isEqualTo("viewer-1");
+        assertThat(lastLog().get("trigger").asText()).isEqualTo("scheduler");
+    }
+
+    @Test
     void logs_whenAnyOutcome_areOneParsableObjectPerLineWithRequestIdAndNoSecrets() throws IOException {
         invoke(request(ARN, "viewer-1"));
         kvs.failNext(Operation.JOIN_STORAGE_SESSION_AS_VIEWER, Fault.error(ServiceError.ACCESS_DENIED));
