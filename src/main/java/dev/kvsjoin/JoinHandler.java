@@ -69,7 +69,8 @@ public final class JoinHandler implements RequestStreamHandler, Resource {
             Priming.run(settings);
             clients.warmCredentials();
             log.write(Level.INFO, "primed", Map.of("duration_ms", (System.nanoTime() - started) / 1_000_000));
-        } catch (Exception e) {
+        } catch (Exception | LinkageError e) {
+            // A runtime without a module priming uses (jdk.httpserver) must still get a usable snapshot.
             log.write(Level.WARN, "priming failed", Map.of("error_type", e.getClass().getName()));
         }
     }
