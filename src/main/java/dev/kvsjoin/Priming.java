@@ -29,6 +29,7 @@ import java.util.Base64;
 import java.util.List;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -77,10 +78,12 @@ final class Priming {
                     denied ? "{\"message\":\"priming\"}" : "");
         });
         server.start();
+        TrustManager[] trust = clientTrust(keys);
+        List<byte[]> events = events();
         long deadline = System.nanoTime() + BUDGET.toNanos();
         try {
             for (int round = 0; round < ROUNDS && System.nanoTime() - deadline < 0; round++) {
-                runOnce(settings, keys, endpoint);
+                runOnce(settings, trust, endpoint, events);
             }
         } finally {
             server.stop(0);
@@ -91,9 +94,9 @@ final class Priming {
      * One pass over every event with a new HTTP client, whose new TLS context makes each connection a full handshake
      * (no session to resume), as a restored instance's first connections are.
      */
-    private static void runOnce(Settings settings, KeyStore keys, URI endpoint) {
+    private static void runOnce(Settings settings, TrustManager[] trust, URI endpoint, List<byte[]> events) {
         SdkHttpClient http = UrlConnectionHttpClient.builder()
-                .tlsTrustManagersProvider(() -> clientTrust(keys))
+                .tlsTrustManagersProvider(() -> trust)
                 .connectionTimeout(settings.connectTimeout())
                 .socketTimeout(settings.readTimeout())
                 .build();
@@ -102,9 +105,9 @@ final class Priming {
             JoinFunction function = new JoinFunction(settings,
                     new Joiner(clients, new EndpointCache(4, Duration.ofMinutes(1), System::nanoTime)),
                     new Log((line, level) -> { }, Level.DEBUG, settings.serviceName(), System::currentTimeMillis));
-            for (String event : events()) {
+            for (byte[] event : events) {
                 try {
-                    function.handle(event.getBytes(StandardCharsets.UTF_8), new PrimingContext(), true);
+                    function.handle(event, new PrimingContext(), true);
                 } catch (JoinException expected) {
                     // the error paths are part of what is primed
                 }
@@ -112,7 +115,7 @@ final class Priming {
         }
     }
 
-    private static List<String> events() {
+    private static List<byte[]> events() {
         String request = "{\"channelArn\":\"" + CHANNEL + "\",\"clientId\":\"priming\"}";
         String body = Base64.getEncoder().encodeToString(request.getBytes(StandardCharsets.UTF_8));
         return List.of(
@@ -126,7 +129,7 @@ final class Priming {
                 request,
                 request.replace("\"priming\"", "\"" + DENIED + "\""),
                 "{\"channelArn\":\"arn:aws:kinesisvideo:us-east-1:0:stream/x/0\",\"clientId\":\"not valid\"}",
-                "not json");
+                "not json").stream().map(e -> e.getBytes(StandardCharsets.UTF_8)).toList();
     }
 
     private static String quoted(String json) {
@@ -156,7 +159,7 @@ final class Priming {
     }
 
     /** Trusts the throwaway root alone, through the same PKIX trust manager the real client uses. */
-    private static javax.net.ssl.TrustManager[] clientTrust(KeyStore keys) {
+    private static TrustManager[] clientTrust(KeyStore keys) {
         try {
             Certificate[] chain = keys.getCertificateChain("server");
             KeyStore trust = KeyStore.getInstance("PKCS12");

@@ -59,7 +59,7 @@ public final class Joiner {
             clients.storage(region).joinStorageSessionAsViewer(b -> b
                     .channelArn(channel)
                     .clientId(request.clientId().value())
-                    .overrideConfiguration(overrides(attempts, deadline).toBuilder()
+                    .overrideConfiguration(overrides(attempts, deadline)
                             .endpointProvider(Clients.endpoint(webrtc))
                             .build()));
             return new Outcome.Joined(request, entry.endpoint(), attempts.get(), cached);
@@ -79,7 +79,7 @@ public final class Joiner {
                         .singleMasterChannelEndpointConfiguration(c -> c
                                 .protocols(ChannelProtocol.WEBRTC)
                                 .role(ChannelRole.VIEWER))
-                        .overrideConfiguration(overrides(attempts, deadline)));
+                        .overrideConfiguration(overrides(attempts, deadline).build()));
         for (ResourceEndpointListItem item : response.resourceEndpointList()) {
             if (item.protocol() == ChannelProtocol.WEBRTC && item.resourceEndpoint() != null) {
                 try {
@@ -95,12 +95,12 @@ public final class Joiner {
         return null;
     }
 
-    private static AwsRequestOverrideConfiguration overrides(AtomicInteger attempts, long deadline) {
+    /** Every call: the time left before the deadline, and the attempt counter. */
+    private static AwsRequestOverrideConfiguration.Builder overrides(AtomicInteger attempts, long deadline) {
         long left = Math.max(1, deadline - System.nanoTime());
         return AwsRequestOverrideConfiguration.builder()
                 .apiCallTimeout(Duration.ofNanos(left))
-                .putExecutionAttribute(Clients.ATTEMPTS, attempts)
-                .build();
+                .putExecutionAttribute(Clients.ATTEMPTS, attempts);
     }
 
     static Outcome.Rejected classify(SdkException e, JoinRequest request, AtomicInteger attempts) {
