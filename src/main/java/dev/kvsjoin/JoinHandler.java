@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.crac.Core;
 import org.crac.Resource;
 
@@ -30,7 +31,8 @@ public final class JoinHandler implements RequestStreamHandler, Resource {
     private final EndpointCache cache;
     private final JoinFunction function;
     private final Log log;
-    private boolean coldStart = true;
+    /** Claimed by exactly one invocation, even when several run at once (Lambda Managed Instances). */
+    private final AtomicBoolean coldStart = new AtomicBoolean(true);
 
     /** Called by the Lambda runtime. */
     public JoinHandler() {
@@ -56,9 +58,7 @@ public final class JoinHandler implements RequestStreamHandler, Resource {
 
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-        boolean cold = coldStart;
-        coldStart = false;
-        output.write(function.handle(input.readAllBytes(), context, cold));
+        output.write(function.handle(input.readAllBytes(), context, coldStart.getAndSet(false)));
     }
 
     /** Primes the invocation path; a failure is logged and leaves the snapshot unprimed but usable. */
@@ -78,7 +78,7 @@ public final class JoinHandler implements RequestStreamHandler, Resource {
     /** A restored instance starts cold, with no connection, credentials or jitter state from the snapshot. */
     @Override
     public void afterRestore(org.crac.Context<? extends Resource> context) {
-        coldStart = true;
+        coldStart.set(true);
         cache.clear();
         clients.afterRestore();
     }

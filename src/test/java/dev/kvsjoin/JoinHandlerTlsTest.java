@@ -5,8 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kvsjoin.errors.UpstreamErrorException;
 import dev.kvsjoin.errors.UpstreamUnavailableException;
+import dev.kvsjoin.testing.Fault;
 import dev.kvsjoin.testing.LocalKinesisVideo;
+import dev.kvsjoin.testing.Operation;
 import dev.kvsjoin.testing.TestContext;
 import dev.kvsjoin.testing.Tls;
 import java.io.ByteArrayInputStream;
@@ -60,6 +63,20 @@ class JoinHandlerTlsTest {
 
         assertThat(new ObjectMapper().readTree(result).get("endpoint").asText()).startsWith("https://127.0.0.1:");
         assertThat(kvs.violations()).isEmpty();
+    }
+
+    @Test
+    void join_whenLookupHandsOffToPlainHttp_refusesToSendTheSignedRequestInClearText() throws IOException {
+        Path store = tls.withRoots(Path.of("src/main/resources/dev/kvsjoin/amazon-roots.jks"));
+        try (LocalKinesisVideo plain = LocalKinesisVideo.start()) {
+            plain.addChannel(ARN);
+            kvs.failNext(Operation.GET_SIGNALING_CHANNEL_ENDPOINT, Fault.endpoint(plain.webrtcEndpoint().toString()));
+
+            assertThatThrownBy(() -> join(Map.of("JOIN_TRUST_STORE", store.toString())))
+                    .isExactlyInstanceOf(UpstreamErrorException.class)
+                    .hasMessage("Kinesis Video returned a WEBRTC endpoint the function cannot use");
+            assertThat(plain.requests()).isEmpty();
+        }
     }
 
     @Test

@@ -1,11 +1,16 @@
 package dev.kvsjoin.aws;
 
 import dev.kvsjoin.config.Settings;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -22,7 +27,11 @@ import software.amazon.awssdk.core.interceptor.ExecutionAttribute;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.endpoints.Endpoint;
+import software.amazon.awssdk.http.ExecutableHttpRequest;
+import software.amazon.awssdk.http.HttpExecuteRequest;
+import software.amazon.awssdk.http.HttpExecuteResponse;
 import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.SdkHttpResponse;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.profiles.ProfileFile;
 import software.amazon.awssdk.regions.Region;
@@ -36,14 +45,24 @@ import software.amazon.awssdk.utils.SdkAutoCloseable;
 /**
  * Builds the SDK clients, all from one place: the url-connection HTTP client with explicit timeouts, an explicit
  * region (the channel's), an explicit credentials provider and an explicit retry strategy. Nothing here probes a
- * default chain. One control-plane client and one storage client are kept per region.
+ * default chain.
+ *
+ * <p>Whatever regions callers name, resources stay bounded: the clients of at most {@link #MAX_REGIONS} regions are
+ * kept (least recently used first out), and every client shares one HTTP client and one scheduler thread for call
+ * timeouts, so a client dropped from the set holds no thread or connection pool and is simply collected. Each client
+ * has a retry strategy, and so a retry quota, of its own: a failing region or service cannot use up the retries of
+ * another.
  */
 public final class Clients implements SdkAutoCloseable {
 
-    /** Counts the HTTP attempts of one call, retries included; set it per request. */
-    public static final ExecutionAttribute<AtomicInteger> ATTEMPTS = new ExecutionAttribute<>("dev.kvsjoin.attempts");
+    /** Records the HTTP attempts of one call, retries included; set it per request. */
+    public static final ExecutionAttribute<Attempts> ATTEMPTS = new ExecutionAttribute<>("dev.kvsjoin.attempts");
 
-    static final String CLIENT_LIMIT_EXCEEDED = "ClientLimitExceededException";
+    /** Regions whose clients are kept at once; a region beyond them replaces the least recently used one. */
+    public static final int MAX_REGIONS = 16;
+
+    /** The storage and control planes' throttling error, which the SDK does not count as throttling by itself. */
+    public static final String CLIENT_LIMIT_EXCEEDED = "ClientLimitExceededException";
 
     private final SdkHttpClient http;
     private final Supplier<AwsCredentialsProvider> credentialsFactory;
@@ -51,11 +70,14 @@ public final class Clients implements SdkAutoCloseable {
     /** What the SDK clients hold: whichever provider is current, replaced after each SnapStart restore. */
     private final AwsCredentialsProvider credentials = () -> currentCredentials.resolveCredentials();
     private final URI controlEndpoint;
+    private final int maxAttempts;
     private final Backoff backoff = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(2));
     private final Backoff throttlingBackoff = new Backoff(Duration.ofMillis(500), Duration.ofSeconds(5));
-    private final ClientOverrideConfiguration overrides;
-    private final Map<String, KinesisVideoClient> control = new ConcurrentHashMap<>();
-    private final Map<String, KinesisVideoWebRtcStorageClient> storage = new ConcurrentHashMap<>();
+    private final AttemptCounter attemptCounter = new AttemptCounter();
+    /** Enforces every client's call timeouts; the SDK would otherwise start a thread per client. */
+    private final ScheduledThreadPoolExecutor timeouts;
+    private final Map<String, KinesisVideoClient> control = boundedMap();
+    private final Map<String, KinesisVideoWebRtcStorageClient> storage = boundedMap();
 
     /**
      * @param credentials makes the credentials provider; called again after each SnapStart restore
@@ -63,16 +85,21 @@ public final class Clients implements SdkAutoCloseable {
      */
     public Clients(SdkHttpClient http, Supplier<AwsCredentialsProvider> credentials, URI controlEndpoint,
                    int maxAttempts) {
-        this.http = http;
+        this.http = new IoFailuresChecked(http);
         this.credentialsFactory = credentials;
         this.currentCredentials = credentials.get();
         this.controlEndpoint = controlEndpoint;
-        this.overrides = ClientOverrideConfiguration.builder()
-                .retryStrategy(retryStrategy(maxAttempts, backoff, throttlingBackoff))
-                .addExecutionInterceptor(new AttemptCounter())
-                // Settings come from code and environment variables only: no profile file is looked for or parsed.
-                .defaultProfileFile(ProfileFile.aggregator().build())
-                .build();
+        this.maxAttempts = maxAttempts;
+        this.timeouts = new ScheduledThreadPoolExecutor(1, task -> {
+            Thread thread = new Thread(task, "kvsjoin-call-timeouts");
+            thread.setDaemon(true);
+            return thread;
+        });
+        // A call that ends in time cancels its timeout task: drop it at once rather than when it would have run.
+        timeouts.setRemoveOnCancelPolicy(true);
+        // Idle, the thread ends; the next call starts it again.
+        timeouts.setKeepAliveTime(30, TimeUnit.SECONDS);
+        timeouts.allowCoreThreadTimeOut(true);
     }
 
     /** The production graph: credentials as Lambda provides them, with or without SnapStart. */
@@ -130,6 +157,20 @@ public final class Clients implements SdkAutoCloseable {
                 && CLIENT_LIMIT_EXCEEDED.equals(e.awsErrorDetails().errorCode());
     }
 
+    /**
+     * Each client's own configuration: its own retry strategy (and so its own retry quota), the shared backoff, attempt
+     * counter and timeout scheduler.
+     */
+    private ClientOverrideConfiguration overrides() {
+        return ClientOverrideConfiguration.builder()
+                .retryStrategy(retryStrategy(maxAttempts, backoff, throttlingBackoff))
+                .addExecutionInterceptor(attemptCounter)
+                .scheduledExecutorService(timeouts)
+                // Settings come from code and environment variables only: no profile file is looked for or parsed.
+                .defaultProfileFile(ProfileFile.aggregator().build())
+                .build();
+    }
+
     /** The control-plane client for a region, built on first use. */
     public KinesisVideoClient control(String region) {
         return control.computeIfAbsent(region, r -> {
@@ -137,7 +178,7 @@ public final class Clients implements SdkAutoCloseable {
                     .httpClient(http)
                     .region(Region.of(r))
                     .credentialsProvider(credentials)
-                    .overrideConfiguration(overrides);
+                    .overrideConfiguration(overrides());
             if (controlEndpoint != null) {
                 builder.endpointOverride(controlEndpoint);
             }
@@ -154,7 +195,7 @@ public final class Clients implements SdkAutoCloseable {
                 .httpClient(http)
                 .region(Region.of(r))
                 .credentialsProvider(credentials)
-                .overrideConfiguration(overrides)
+                .overrideConfiguration(overrides())
                 .build());
     }
 
@@ -178,22 +219,129 @@ public final class Clients implements SdkAutoCloseable {
         throttlingBackoff.reseed();
     }
 
+    /**
+     * Whether a WEBRTC endpoint may be plain {@code http}: only when the operator pointed the function at a plain
+     * {@code http} control endpoint on purpose (a local stand-in); anywhere else a signed request and its session
+     * token never travel in clear text.
+     */
+    public boolean allowsPlainHttp() {
+        return controlEndpoint != null && "http".equalsIgnoreCase(controlEndpoint.getScheme());
+    }
+
+    /** Regions whose clients are currently kept (at most {@link #MAX_REGIONS} of each kind). */
+    public int regionsKept() {
+        return Math.max(control.size(), storage.size());
+    }
+
     @Override
     public void close() {
-        control.values().forEach(SdkAutoCloseable::close);
-        control.clear();
-        storage.values().forEach(SdkAutoCloseable::close);
-        storage.clear();
+        synchronized (control) {
+            control.values().forEach(SdkAutoCloseable::close);
+            control.clear();
+        }
+        synchronized (storage) {
+            storage.values().forEach(SdkAutoCloseable::close);
+            storage.clear();
+        }
         http.close();
+        timeouts.shutdownNow();
+    }
+
+    /**
+     * A least-recently-used map of at most {@link #MAX_REGIONS} entries. An evicted client is not closed: a call may
+     * still be using it, and it owns nothing the others do not share, so the garbage collector frees it.
+     */
+    private static <V> Map<String, V> boundedMap() {
+        return Collections.synchronizedMap(new LinkedHashMap<>(MAX_REGIONS * 2, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, V> eldest) {
+                return size() > MAX_REGIONS;
+            }
+        });
+    }
+
+    /**
+     * What the attempts of one call saw: how many were sent, and whether the latest answer was a throttling error,
+     * so that a call cut short by its deadline while throttled is reported as throttled, not as a timeout.
+     */
+    public static final class Attempts {
+        private final AtomicInteger sent = new AtomicInteger();
+        private volatile boolean lastThrottled;
+
+        /** HTTP requests sent so far, retries included. */
+        public int sent() {
+            return sent.get();
+        }
+
+        /** Whether the latest answer received was a throttling error. */
+        public boolean lastThrottled() {
+            return lastThrottled;
+        }
     }
 
     private static final class AttemptCounter implements ExecutionInterceptor {
         @Override
         public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
-            AtomicInteger attempts = attributes.getAttribute(ATTEMPTS);
+            Attempts attempts = attributes.getAttribute(ATTEMPTS);
             if (attempts != null) {
-                attempts.incrementAndGet();
+                attempts.lastThrottled = false;
+                attempts.sent.incrementAndGet();
             }
         }
+
+        @Override
+        public void afterTransmission(Context.AfterTransmission context, ExecutionAttributes attributes) {
+            Attempts attempts = attributes.getAttribute(ATTEMPTS);
+            if (attempts != null) {
+                attempts.lastThrottled = isThrottling(context.httpResponse());
+            }
+        }
+    }
+
+    /**
+     * Hands the SDK every I/O failure as the checked {@link IOException} it retries. The url-connection client wraps
+     * some in {@link UncheckedIOException} (a connection reset while the request body is written), which the SDK
+     * would neither retry nor classify.
+     */
+    private record IoFailuresChecked(SdkHttpClient delegate) implements SdkHttpClient {
+        @Override
+        public ExecutableHttpRequest prepareRequest(HttpExecuteRequest request) {
+            ExecutableHttpRequest prepared = delegate.prepareRequest(request);
+            return new ExecutableHttpRequest() {
+                @Override
+                public HttpExecuteResponse call() throws IOException {
+                    try {
+                        return prepared.call();
+                    } catch (UncheckedIOException e) {
+                        throw e.getCause();
+                    }
+                }
+
+                @Override
+                public void abort() {
+                    prepared.abort();
+                }
+            };
+        }
+
+        @Override
+        public String clientName() {
+            return delegate.clientName();
+        }
+
+        @Override
+        public void close() {
+            delegate.close();
+        }
+    }
+
+    /** A throttling answer: 429, or the error type the storage and control planes use for their limits. */
+    static boolean isThrottling(SdkHttpResponse response) {
+        if (response.statusCode() == 429) {
+            return true;
+        }
+        return response.firstMatchingHeader("x-amzn-ErrorType")
+                .map(type -> type.startsWith(CLIENT_LIMIT_EXCEEDED) || type.startsWith("ThrottlingException"))
+                .orElse(false);
     }
 }

@@ -17,7 +17,8 @@ import java.util.Map;
  *                             than the environment
  * @param region the function's own region ({@code AWS_REGION}), or {@code null} outside Lambda
  * @param trustStore {@code amazon} (the Amazon Trust Services roots), {@code jvm} (the JVM's store) or the absolute
- *                   path of a JKS or PKCS12 trust store
+ *                   path of a JKS or PKCS12 trust store; {@code amazon} yields to {@code jvm} when the JVM was given
+ *                   a trust store of its own ({@code -Djavax.net.ssl.trustStore}, e.g. in {@code JAVA_TOOL_OPTIONS})
  */
 public record Settings(
         String functionName,
@@ -36,14 +37,25 @@ public record Settings(
 
     static final String DEFAULT_SERVICE = "kvs-storage-viewer-join";
 
-    /** Reads the process environment. */
+    /** The JVM's standard trust-store property, which a user sets expecting every HTTPS client to honour it. */
+    static final String JVM_TRUST_STORE_PROPERTY = "javax.net.ssl.trustStore";
+
+    /** Reads the process environment and the JVM's trust-store property. */
     public static Settings fromEnvironment() {
-        return from(System.getenv());
+        return from(System.getenv(), System.getProperty(JVM_TRUST_STORE_PROPERTY));
     }
 
     /** Reads the given environment; throws {@link ConfigurationException} listing every invalid variable. */
     public static Settings from(Map<String, String> env) {
-        Reader r = new Reader(env);
+        return from(env, null);
+    }
+
+    /**
+     * Reads the given environment, with the JVM's trust-store property ({@code null} when unset); throws
+     * {@link ConfigurationException} listing every invalid variable.
+     */
+    public static Settings from(Map<String, String> env, String jvmTrustStore) {
+        Reader r = new Reader(env, jvmTrustStore);
         Settings settings = new Settings(
                 r.text("AWS_LAMBDA_FUNCTION_NAME", "local"),
                 r.text("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST"),
@@ -66,10 +78,12 @@ public record Settings(
 
     private static final class Reader {
         private final Map<String, String> env;
+        private final String jvmTrustStore;
         private final List<String> problems = new ArrayList<>();
 
-        Reader(Map<String, String> env) {
+        Reader(Map<String, String> env, String jvmTrustStore) {
             this.env = env;
+            this.jvmTrustStore = jvmTrustStore;
         }
 
         String text(String name, String fallback) {
@@ -110,8 +124,12 @@ public record Settings(
             return Level.INFO;
         }
 
+        /** A trust store given to the JVM itself wins over the default Amazon roots, never over a file named here. */
         String trustStore() {
             String value = text("JOIN_TRUST_STORE", "amazon");
+            if (value.equals("amazon") && jvmTrustStore != null && !jvmTrustStore.isBlank()) {
+                return "jvm";
+            }
             if (value.equals("amazon") || value.equals("jvm")
                     || (value.startsWith("/") && java.nio.file.Files.isReadable(java.nio.file.Path.of(value)))) {
                 return value;

@@ -2,11 +2,17 @@ package dev.kvsjoin.join;
 
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import software.amazon.awssdk.regions.PartitionMetadata;
 
 /**
  * The ARN of a Kinesis Video signaling channel, valid by construction: it matches the storage service model's
- * {@code ChannelArn} pattern, stays within the control plane's 1024-character {@code ResourceARN} limit and names a
- * {@code channel}. Its region decides where both service calls go.
+ * {@code ChannelArn} pattern, stays within the control plane's 1024-character {@code ResourceARN} limit, names a
+ * {@code channel}, and its region can exist in its partition. Its region decides where both service calls go.
+ *
+ * <p>A region is accepted when its partition is one the SDK knows and the name matches that partition's region
+ * pattern (for {@code aws}: {@code us|eu|ap|sa|ca|me|af|il|mx}, a word, a number), so a region opened after the
+ * SDK's release still works, while a name that no AWS region can have is the caller's mistake, refused before any
+ * client is built or call made.
  */
 public record ChannelArn(String value, String partition, String region, String account) {
 
@@ -14,6 +20,8 @@ public record ChannelArn(String value, String partition, String region, String a
     static final Pattern PATTERN = Pattern.compile(
             "^arn:(aws[a-zA-Z-]*):kinesisvideo:([a-z0-9-]+):([0-9]+):([a-z]+)/[a-zA-Z0-9_.-]+/[0-9]+$");
     static final int MAX_LENGTH = 1024;
+    /** Longer than any AWS region name (the longest today have 14 characters). */
+    static final int MAX_REGION_LENGTH = 32;
     static final String FIELD = "channelArn";
 
     /** Returns the problem with {@code raw}, or {@code null} when it is a valid channel ARN. */
@@ -30,10 +38,18 @@ public record ChannelArn(String value, String partition, String region, String a
                     + "arn:aws:kinesisvideo:<region>:<account>:channel/<name>/<creation-time> (received "
                     + raw.length() + " characters that do not match)";
         }
-        String type = m.group(4);
-        if (!type.equals("channel")) {
-            return FIELD + ": must name a signaling channel (received the resource type "
-                    + (type.length() <= 16 ? "'" + type + "'" : "of " + type.length() + " letters") + ")";
+        if (!m.group(4).equals("channel")) {
+            return FIELD + ": must name a signaling channel (resource type channel); the ARN names another"
+                    + " resource type";
+        }
+        PartitionMetadata partition = PartitionMetadata.of(m.group(1));
+        if (partition == null) {
+            return FIELD + ": names a partition AWS does not have (expected aws, aws-cn, aws-us-gov, ...)";
+        }
+        String region = m.group(2);
+        if (region.length() > MAX_REGION_LENGTH || !Pattern.matches(partition.regionRegex(), region)) {
+            return FIELD + ": names a region that cannot exist in the partition " + partition.id()
+                    + " (received a region of " + region.length() + " characters)";
         }
         return null;
     }

@@ -1,115 +1,236 @@
 package dev.kvsjoin.join;
 
 import dev.kvsjoin.aws.Clients;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
 import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.kinesisvideo.KinesisVideoClient;
 import software.amazon.awssdk.services.kinesisvideo.model.ChannelProtocol;
 import software.amazon.awssdk.services.kinesisvideo.model.ChannelRole;
 import software.amazon.awssdk.services.kinesisvideo.model.GetSignalingChannelEndpointResponse;
 import software.amazon.awssdk.services.kinesisvideo.model.ResourceEndpointListItem;
+import software.amazon.awssdk.services.kinesisvideowebrtcstorage.KinesisVideoWebRtcStorageClient;
+import software.amazon.awssdk.thirdparty.jackson.core.JsonProcessingException;
 
 /**
  * Joins a client to a channel's storage session as a viewer: finds the channel's WEBRTC endpoint (the only one
  * the storage API answers on), then calls {@code JoinStorageSessionAsViewer} there, both within the time the
  * invocation has left. Failures come back as {@link Outcome.Rejected}, never as exceptions.
+ *
+ * <p>Concurrent joins on a channel whose endpoint is not cached share one lookup: the first runs it, the others wait
+ * for its result (a failure included) until their own deadline.
  */
 public final class Joiner {
+
+    /** The least time a service call is started with: below it, no call could finish, so none is sent. */
+    public static final Duration MIN_CALL_TIME = Duration.ofMillis(50);
 
     private static final int MAX_SERVICE_MESSAGE = 200;
 
     private final Clients clients;
     private final EndpointCache cache;
+    private final Map<String, CompletableFuture<Lookup>> lookups = new ConcurrentHashMap<>();
 
     public Joiner(Clients clients, EndpointCache cache) {
         this.clients = clients;
         this.cache = cache;
     }
 
-    /** Joins within {@code budget}, the whole call including retries and backoff. */
-    public Outcome join(JoinRequest request, Duration budget) {
-        AtomicInteger attempts = new AtomicInteger();
-        if (budget.toMillis() <= 0) {
-            return rejected(Reason.UPSTREAM_UNAVAILABLE, "no time left in the invocation to call Kinesis Video",
-                    request, attempts, null);
+    /** What a lookup found: the channel's endpoint, or why there is none. */
+    private sealed interface Lookup {
+        record Found(EndpointCache.Entry entry) implements Lookup {
         }
-        long deadline = System.nanoTime() + budget.toNanos();
+
+        record Failed(Reason reason, String message, String awsErrorCode) implements Lookup {
+        }
+    }
+
+    /** One join's deadline and the attempts its calls sent. */
+    private record Call(JoinRequest request, long deadlineNanos, Clients.Attempts attempts) {
+
+        /** The time left for the next service call, or {@code null} when too little is left to start one. */
+        Duration timeLeft() {
+            long left = TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime());
+            return left < MIN_CALL_TIME.toMillis() ? null : Duration.ofMillis(left);
+        }
+
+        Outcome.Rejected rejected(Reason reason, String message, String awsErrorCode) {
+            return new Outcome.Rejected(reason, message, List.of(), request, attempts.sent(), awsErrorCode);
+        }
+
+        Outcome.Rejected outOfTime() {
+            return attempts.lastThrottled()
+                    ? rejected(Reason.THROTTLED, "Kinesis Video throttled the calls until the invocation ran out of"
+                            + " time; retry later", Clients.CLIENT_LIMIT_EXCEEDED)
+                    : rejected(Reason.UPSTREAM_UNAVAILABLE, attempts.sent() == 0
+                            ? "no time left in the invocation to call Kinesis Video"
+                            : "Kinesis Video did not answer in time; retry later", null);
+        }
+    }
+
+    /** Joins within {@code budget}, the whole call including retries, backoff and waiting for a shared lookup. */
+    public Outcome join(JoinRequest request, Duration budget) {
+        Call call = new Call(request, System.nanoTime() + budget.toNanos(), new Clients.Attempts());
         String channel = request.channelArn().value();
-        String region = request.channelArn().region();
         EndpointCache.Entry entry = cache.get(channel);
         boolean cached = entry != null;
-        try {
-            if (entry == null) {
-                URI endpoint = lookUpEndpoint(request, attempts, deadline);
-                if (endpoint == null) {
-                    return rejected(Reason.UPSTREAM_ERROR, "Kinesis Video returned no WEBRTC endpoint for the channel",
-                            request, attempts, null);
+        if (entry == null) {
+            switch (endpoint(call)) {
+                case Lookup.Found found -> entry = found.entry();
+                case Lookup.Failed failed -> {
+                    return call.rejected(failed.reason(), failed.message(), failed.awsErrorCode());
                 }
-                entry = cache.put(channel, endpoint);
             }
-            URI webrtc = entry.endpoint();
-            clients.storage(region).joinStorageSessionAsViewer(b -> b
+        }
+        // The client first: building one loads classes, time the deadline must account for.
+        KinesisVideoWebRtcStorageClient storage = clients.storage(request.channelArn().region());
+        Duration left = call.timeLeft();
+        if (left == null) {
+            return call.outOfTime();
+        }
+        URI webrtc = entry.endpoint();
+        try {
+            storage.joinStorageSessionAsViewer(b -> b
                     .channelArn(channel)
                     .clientId(request.clientId().value())
-                    .overrideConfiguration(overrides(attempts, deadline)
+                    .overrideConfiguration(overrides(call, left)
                             .endpointProvider(Clients.endpoint(webrtc))
                             .build()));
-            return new Outcome.Joined(request, entry.endpoint(), attempts.get(), cached);
-        } catch (SdkException e) {
-            Outcome.Rejected rejected = classify(e, request, attempts);
-            if (entry != null && rejected.reason() != Reason.THROTTLED) {
+            return new Outcome.Joined(request, webrtc, call.attempts().sent(), cached);
+        } catch (SdkException | UncheckedIOException e) {
+            Lookup.Failed failed = classify(e, call);
+            if (failed.reason() != Reason.THROTTLED) {
                 cache.evict(channel, entry);
             }
-            return rejected;
+            return call.rejected(failed.reason(), failed.message(), failed.awsErrorCode());
         }
     }
 
-    private URI lookUpEndpoint(JoinRequest request, AtomicInteger attempts, long deadline) {
-        GetSignalingChannelEndpointResponse response = clients.control(request.channelArn().region())
-                .getSignalingChannelEndpoint(b -> b
-                        .channelARN(request.channelArn().value())
-                        .singleMasterChannelEndpointConfiguration(c -> c
-                                .protocols(ChannelProtocol.WEBRTC)
-                                .role(ChannelRole.VIEWER))
-                        .overrideConfiguration(overrides(attempts, deadline).build()));
+    /** The channel's endpoint from one lookup shared by every concurrent caller. */
+    private Lookup endpoint(Call call) {
+        String channel = call.request().channelArn().value();
+        CompletableFuture<Lookup> mine = new CompletableFuture<>();
+        CompletableFuture<Lookup> running = lookups.putIfAbsent(channel, mine);
+        if (running != null) {
+            return await(running, call);
+        }
+        try {
+            Lookup result = lookUp(call);
+            mine.complete(result);
+            return result;
+        } catch (RuntimeException | Error e) {
+            mine.completeExceptionally(e);
+            throw e;
+        } finally {
+            lookups.remove(channel, mine);
+        }
+    }
+
+    /** Waits for another caller's lookup, at most until this call's own deadline. */
+    private static Lookup await(CompletableFuture<Lookup> running, Call call) {
+        long waitNanos = call.deadlineNanos() - System.nanoTime();
+        try {
+            return running.get(Math.max(0, waitNanos), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            return new Lookup.Failed(Reason.UPSTREAM_UNAVAILABLE, "Kinesis Video did not answer in time; retry later",
+                    null);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Lookup.Failed(Reason.UPSTREAM_UNAVAILABLE, "the lookup was interrupted; retry later", null);
+        } catch (ExecutionException e) {
+            // The caller that ran the lookup failed unexpectedly and reports it; this one fails the same way.
+            throw new IllegalStateException("shared endpoint lookup failed", e.getCause());
+        }
+    }
+
+    /** Looks the endpoint up and caches it when it is usable; never caches a failure. */
+    private Lookup lookUp(Call call) {
+        KinesisVideoClient control = clients.control(call.request().channelArn().region());
+        Duration left = call.timeLeft();
+        if (left == null) {
+            Outcome.Rejected out = call.outOfTime();
+            return new Lookup.Failed(out.reason(), out.message(), out.awsErrorCode());
+        }
+        GetSignalingChannelEndpointResponse response;
+        try {
+            response = control.getSignalingChannelEndpoint(b -> b
+                            .channelARN(call.request().channelArn().value())
+                            .singleMasterChannelEndpointConfiguration(c -> c
+                                    .protocols(ChannelProtocol.WEBRTC)
+                                    .role(ChannelRole.VIEWER))
+                            .overrideConfiguration(overrides(call, left).build()));
+        } catch (SdkException | UncheckedIOException e) {
+            return classify(e, call);
+        }
+        boolean listed = false;
         for (ResourceEndpointListItem item : response.resourceEndpointList()) {
             if (item.protocol() == ChannelProtocol.WEBRTC && item.resourceEndpoint() != null) {
-                try {
-                    URI endpoint = new URI(item.resourceEndpoint());
-                    if (endpoint.getHost() != null) {
-                        return endpoint;
-                    }
-                } catch (URISyntaxException e) {
-                    return null;
+                listed = true;
+                URI endpoint = usable(item.resourceEndpoint(), clients.allowsPlainHttp());
+                if (endpoint != null) {
+                    return new Lookup.Found(cache.put(call.request().channelArn().value(), endpoint));
                 }
             }
         }
-        return null;
+        return new Lookup.Failed(Reason.UPSTREAM_ERROR, listed
+                ? "Kinesis Video returned a WEBRTC endpoint the function cannot use"
+                : "Kinesis Video returned no WEBRTC endpoint for the channel", null);
     }
 
-    /** Every call: the time left before the deadline, and the attempt counter. */
-    private static AwsRequestOverrideConfiguration.Builder overrides(AtomicInteger attempts, long deadline) {
-        long left = Math.max(1, deadline - System.nanoTime());
+    /**
+     * The endpoint as a URL a signed request may go to, or {@code null}: {@code https} (plain {@code http} only when
+     * allowed), a host, a port from 1 to 65535 if any, and nothing else: no user information, path, query or
+     * fragment.
+     */
+    static URI usable(String raw, boolean allowPlainHttp) {
+        URI uri;
+        try {
+            uri = new URI(raw).parseServerAuthority();
+        } catch (URISyntaxException e) {
+            return null;
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        boolean schemeOk = scheme.equals("https") || (allowPlainHttp && scheme.equals("http"));
+        boolean portOk = uri.getPort() == -1 || (uri.getPort() >= 1 && uri.getPort() <= 65_535);
+        String path = uri.getRawPath();
+        boolean bare = uri.getRawUserInfo() == null && uri.getRawQuery() == null && uri.getRawFragment() == null
+                && (path == null || path.isEmpty() || path.equals("/"));
+        return schemeOk && uri.getHost() != null && !uri.getHost().isEmpty() && portOk && bare ? uri : null;
+    }
+
+    /** Every call: the time left before the deadline (never zero, which the SDK reads as none), and the counter. */
+    private static AwsRequestOverrideConfiguration.Builder overrides(Call call, Duration left) {
         return AwsRequestOverrideConfiguration.builder()
-                .apiCallTimeout(Duration.ofNanos(left))
-                .putExecutionAttribute(Clients.ATTEMPTS, attempts);
+                .apiCallTimeout(left)
+                .putExecutionAttribute(Clients.ATTEMPTS, call.attempts());
     }
 
-    static Outcome.Rejected classify(SdkException e, JoinRequest request, AtomicInteger attempts) {
+    /**
+     * Why a call failed. Besides the SDK's own exceptions, the url-connection client lets an
+     * {@link UncheckedIOException} through when the connection breaks while the request is being written.
+     */
+    private static Lookup.Failed classify(RuntimeException e, Call call) {
         if (e instanceof AwsServiceException service) {
             AwsErrorDetails details = service.awsErrorDetails();
             String code = details == null ? null : details.errorCode();
             String said = serviceMessage(details);
             Reason reason = switch (code == null ? "" : code) {
-                case "ClientLimitExceededException" -> Reason.THROTTLED;
+                case Clients.CLIENT_LIMIT_EXCEEDED -> Reason.THROTTLED;
                 case "InvalidArgumentException" -> Reason.INVALID_ARGUMENT;
                 case "AccessDeniedException" -> Reason.ACCESS_DENIED;
                 case "ResourceNotFoundException" -> Reason.NOT_FOUND;
@@ -124,14 +245,27 @@ public final class Joiner {
                 case UPSTREAM_UNAVAILABLE -> "Kinesis Video failed with a server error; retry later";
                 default -> "Kinesis Video refused the call with an unexpected error";
             };
-            return rejected(reason, message, request, attempts, code);
+            return new Lookup.Failed(reason, message, code);
         }
         if (e instanceof ApiCallTimeoutException || e instanceof ApiCallAttemptTimeoutException) {
-            return rejected(Reason.UPSTREAM_UNAVAILABLE, "Kinesis Video did not answer in time; retry later",
-                    request, attempts, null);
+            Outcome.Rejected out = call.outOfTime();
+            return new Lookup.Failed(out.reason(), out.message(), out.awsErrorCode());
         }
-        return rejected(Reason.UPSTREAM_UNAVAILABLE, "Kinesis Video could not be reached; retry later",
-                request, attempts, null);
+        if (unreadableAnswer(e)) {
+            return new Lookup.Failed(Reason.UPSTREAM_ERROR, "Kinesis Video answered with a body the function cannot"
+                    + " read", null);
+        }
+        return new Lookup.Failed(Reason.UPSTREAM_UNAVAILABLE, "Kinesis Video could not be reached; retry later", null);
+    }
+
+    /** A whole answer arrived but its JSON is malformed or of the wrong shape (not a transfer cut short). */
+    private static boolean unreadableAnswer(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof JsonProcessingException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The service's own explanation, bounded and stripped of control characters. */
@@ -145,10 +279,5 @@ public final class Joiner {
             clean = clean.substring(0, MAX_SERVICE_MESSAGE) + "...";
         }
         return ": " + clean;
-    }
-
-    private static Outcome.Rejected rejected(Reason reason, String message, JoinRequest request,
-                                             AtomicInteger attempts, String awsErrorCode) {
-        return new Outcome.Rejected(reason, message, List.of(), request, attempts.get(), awsErrorCode);
     }
 }

@@ -69,6 +69,17 @@ class SettingsTest {
     }
 
     @Test
+    void from_whenJvmGivenATrustStore_theDefaultAmazonRootsYieldToIt() {
+        String jvmStore = "/etc/ssl/custom.p12";
+
+        assertThat(Settings.from(Map.of(), jvmStore).trustStore()).isEqualTo("jvm");
+        assertThat(Settings.from(Map.of("JOIN_TRUST_STORE", "amazon"), jvmStore).trustStore()).isEqualTo("jvm");
+        assertThat(Settings.from(Map.of("JOIN_TRUST_STORE", "/etc/hostname"), jvmStore).trustStore())
+                .as("a store named for the function stays more specific").isEqualTo("/etc/hostname");
+        assertThat(Settings.from(Map.of(), " ").trustStore()).isEqualTo("amazon");
+    }
+
+    @Test
     void from_whenSeveralInvalid_listsEveryVariableWithoutValues() {
         assertThatThrownBy(() -> Settings.from(Map.of(
                 "JOIN_MAX_ATTEMPTS", "0",

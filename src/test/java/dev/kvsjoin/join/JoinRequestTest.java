@@ -71,7 +71,8 @@ class JoinRequestTest {
         String stream = "arn:aws:kinesisvideo:us-west-2:123456789012:stream/front-door/1";
 
         assertThat(problems(validate(stream, "c")))
-                .containsExactly("channelArn: must name a signaling channel (received the resource type 'stream')");
+                .containsExactly("channelArn: must name a signaling channel (resource type channel); the ARN names another"
+                        + " resource type");
     }
 
     @Test
@@ -80,7 +81,7 @@ class JoinRequestTest {
         String arn = "arn:aws:kinesisvideo:us-west-2:123456789012:" + type + "/n/1";
 
         assertThat(problems(validate(arn, "c"))).singleElement().asString()
-                .contains("of 40 letters").doesNotContain(type);
+                .contains("names another resource type").doesNotContain(type);
     }
 
     @Test

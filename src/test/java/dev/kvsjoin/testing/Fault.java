@@ -31,6 +31,24 @@ public sealed interface Fault {
     record NoWebrtcEndpoint() implements Fault {
     }
 
+    /** GetSignalingChannelEndpoint only: answer 200 listing {@code endpoint}, verbatim, as the WEBRTC endpoint. */
+    record Endpoint(String endpoint) implements Fault {
+        public Endpoint {
+            Objects.requireNonNull(endpoint, "endpoint");
+        }
+    }
+
+    /** Answer {@code status} with {@code body} verbatim as {@code application/json} (malformed answers). */
+    record Body(int status, String body) implements Fault {
+        public Body {
+            Objects.requireNonNull(body, "body");
+        }
+    }
+
+    /** Answer 200 announcing a longer body than is sent, then close the connection mid-body. */
+    record Truncated() implements Fault {
+    }
+
     static Fault error(ServiceError error) {
         return new Error(error, "Scripted " + error.type() + " from the local Kinesis Video endpoint.");
     }
@@ -49,5 +67,17 @@ public sealed interface Fault {
 
     static Fault noWebrtcEndpoint() {
         return new NoWebrtcEndpoint();
+    }
+
+    static Fault endpoint(String endpoint) {
+        return new Endpoint(endpoint);
+    }
+
+    static Fault body(int status, String body) {
+        return new Body(status, body);
+    }
+
+    static Fault truncated() {
+        return new Truncated();
     }
 }

@@ -100,9 +100,10 @@ public final class LocalKinesisVideo implements AutoCloseable {
 
     /** Queues a fault for the next request of {@code operation} that passes the checks. */
     public void failNext(Operation operation, Fault fault) {
-        if (fault instanceof Fault.NoWebrtcEndpoint && operation != Operation.GET_SIGNALING_CHANNEL_ENDPOINT) {
-            throw new IllegalArgumentException("fault: NoWebrtcEndpoint applies to GET_SIGNALING_CHANNEL_ENDPOINT"
-                    + " only (received " + operation + ")");
+        if ((fault instanceof Fault.NoWebrtcEndpoint || fault instanceof Fault.Endpoint)
+                && operation != Operation.GET_SIGNALING_CHANNEL_ENDPOINT) {
+            throw new IllegalArgumentException("fault: " + fault.getClass().getSimpleName()
+                    + " applies to GET_SIGNALING_CHANNEL_ENDPOINT only (received " + operation + ")");
         }
         synchronized (lock) {
             faults.get(operation).add(fault);
@@ -193,6 +194,23 @@ public final class LocalKinesisVideo implements AutoCloseable {
                 answer(exchange, operation, channelArn, null);
             }
             case Fault.NoWebrtcEndpoint none -> sendJson(exchange, 200, endpointList("HTTPS", controlEndpoint()));
+            case Fault.Endpoint endpoint -> sendJson(exchange, 200, Map.of("ResourceEndpointList",
+                    List.of(Map.of("Protocol", "WEBRTC", "ResourceEndpoint", endpoint.endpoint()))));
+            case Fault.Body body -> {
+                byte[] bytes = body.body().getBytes(UTF_8);
+                exchange.getResponseHeaders().set("Content-Type", "application/json");
+                exchange.getResponseHeaders().set("x-amzn-RequestId", UUID.randomUUID().toString());
+                exchange.sendResponseHeaders(body.status(), bytes.length == 0 ? -1 : bytes.length);
+                exchange.getResponseBody().write(bytes);
+            }
+            case Fault.Truncated truncated -> {
+                byte[] bytes = JSON.writeValueAsBytes(endpointList("WEBRTC", webrtcEndpoint()));
+                exchange.getResponseHeaders().set("Content-Type", "application/json");
+                exchange.sendResponseHeaders(200, bytes.length);
+                exchange.getResponseBody().write(bytes, 0, bytes.length / 2);
+                exchange.getResponseBody().flush();
+                // Closing the exchange now leaves the announced length unmet: the client sees the body end early.
+            }
             case null -> answerNormally(exchange, operation, channelArn);
         }
     }

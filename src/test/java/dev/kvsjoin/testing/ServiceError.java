@@ -13,6 +13,9 @@ public enum ServiceError {
     RESOURCE_NOT_FOUND("ResourceNotFoundException", 404, 404),
     INTERNAL_FAILURE("InternalFailure", 500, 500),
     SERVICE_UNAVAILABLE("ServiceUnavailable", 503, 503),
+    /** SigV4 errors, answered before the operation runs: a bad signature, and temporary credentials past expiry. */
+    INVALID_SIGNATURE("InvalidSignatureException", 403, 403),
+    EXPIRED_TOKEN("ExpiredTokenException", 403, 403),
     /** What this endpoint answers to a request that fails a check; recorded as a violation. */
     VALIDATION("ValidationException", 400, 400),
     /** What a rest-json service answers to a method and path it does not route. */
