@@ -55,18 +55,42 @@ class RegionBoundsTest {
     void join_whenManyRegionsOfThePartitionsForm_keepsClientsAndThreadsBounded() throws IOException {
         long before = threads("sdk-ScheduledExecutor");
         long timeoutThreads = threads("kvsjoin-call-timeouts");
-        for (int i = 1; i <= 3 * Clients.MAX_REGIONS; i++) {
-            String arn = "arn:aws:kinesisvideo:us-probe-" + i + ":123456789012:channel/x/1700000000500";
+        // Known regions: newer ones are capped separately.
+        java.util.List<String> regions = software.amazon.awssdk.regions.Region.regions().stream()
+                .map(software.amazon.awssdk.regions.Region::id)
+                .filter(id -> id.matches("^(us|eu|ap|sa|ca|me|af|il|mx)-\\w+-\\d+$")).sorted().toList();
+        assertThat(regions).hasSizeGreaterThan(Clients.MAX_REGIONS + 4);
+        for (String region : regions) {
+            String arn = "arn:aws:kinesisvideo:" + region + ":123456789012:channel/x/1700000000500";
             kvs.addChannel(arn);
             join(arn);
         }
 
         assertThat(kvs.violations()).isEmpty();
-        assertThat(kvs.requests()).hasSize(2 * 3 * Clients.MAX_REGIONS);
+        assertThat(kvs.requests()).hasSize(2 * regions.size());
         assertThat(clients.regionsKept()).isEqualTo(Clients.MAX_REGIONS);
         assertThat(threads("sdk-ScheduledExecutor")).as("threads the SDK starts per client").isEqualTo(before);
         assertThat(threads("kvsjoin-call-timeouts")).as("one timeout thread for every client")
                 .isLessThanOrEqualTo(timeoutThreads + 1);
+    }
+
+    @Test
+    void join_whenMoreNewerRegionsThanTheCap_refusesTheRestAsInvalidWithoutCalling() throws IOException {
+        for (int i = 1; i <= Clients.MAX_NEWER_REGIONS; i++) {
+            String arn = "arn:aws:kinesisvideo:eu-probe-" + i + ":123456789012:channel/x/1700000000500";
+            kvs.addChannel(arn);
+            join(arn);
+        }
+        int requests = kvs.requests().size();
+
+        assertThatThrownBy(() -> join("arn:aws:kinesisvideo:eu-probe-99:123456789012:channel/x/1700000000500"))
+                .isExactlyInstanceOf(InvalidRequestException.class)
+                .hasMessageContaining("channelArn: names a region newer than this build knows");
+        String known = "arn:aws:kinesisvideo:eu-west-3:123456789012:channel/x/1700000000500";
+        kvs.addChannel(known);
+        join(known);
+        join("arn:aws:kinesisvideo:eu-probe-1:123456789012:channel/x/1700000000500");
+        assertThat(kvs.requests()).hasSize(requests + 2 + 1);
     }
 
     @Test

@@ -6,14 +6,17 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import javax.net.ssl.TrustManager;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.ContainerCredentialsProvider;
@@ -61,6 +64,15 @@ public final class Clients implements SdkAutoCloseable {
     /** Regions whose clients are kept at once; a region beyond them replaces the least recently used one. */
     public static final int MAX_REGIONS = 16;
 
+    /**
+     * Regions newer than the SDK's own list that one instance accepts. The SDK keeps every region name it is given
+     * for the life of the JVM, so names it does not know are let in up to this many, not one per invocation.
+     */
+    public static final int MAX_NEWER_REGIONS = 16;
+
+    private static final Set<String> KNOWN_REGIONS =
+            Region.regions().stream().map(Region::id).collect(Collectors.toUnmodifiableSet());
+
     /** The storage and control planes' throttling error, which the SDK does not count as throttling by itself. */
     public static final String CLIENT_LIMIT_EXCEEDED = "ClientLimitExceededException";
 
@@ -78,6 +90,7 @@ public final class Clients implements SdkAutoCloseable {
     private final ScheduledThreadPoolExecutor timeouts;
     private final Map<String, KinesisVideoClient> control = boundedMap();
     private final Map<String, KinesisVideoWebRtcStorageClient> storage = boundedMap();
+    private final Set<String> newerRegions = new HashSet<>();
 
     /**
      * @param credentials makes the credentials provider; called again after each SnapStart restore
@@ -155,6 +168,20 @@ public final class Clients implements SdkAutoCloseable {
     static boolean isClientLimitExceeded(Throwable t) {
         return t instanceof AwsServiceException e && e.awsErrorDetails() != null
                 && CLIENT_LIMIT_EXCEEDED.equals(e.awsErrorDetails().errorCode());
+    }
+
+    /**
+     * Whether clients may be built for a region (already checked against its partition's pattern): one the SDK
+     * knows, or one of the first {@link #MAX_NEWER_REGIONS} newer ones this instance has been asked for.
+     */
+    public boolean accepts(String region) {
+        if (KNOWN_REGIONS.contains(region)) {
+            return true;
+        }
+        synchronized (newerRegions) {
+            return newerRegions.contains(region)
+                    || newerRegions.size() < MAX_NEWER_REGIONS && newerRegions.add(region);
+        }
     }
 
     /**

@@ -86,6 +86,12 @@ public final class Joiner {
     /** Joins within {@code budget}, the whole call including retries, backoff and waiting for a shared lookup. */
     public Outcome join(JoinRequest request, Duration budget) {
         Call call = new Call(request, System.nanoTime() + budget.toNanos(), new Clients.Attempts());
+        if (!clients.accepts(request.channelArn().region())) {
+            return new Outcome.Rejected(Reason.INVALID_REQUEST, "the request is invalid", List.of(
+                    "channelArn: names a region newer than this build knows, and " + Clients.MAX_NEWER_REGIONS
+                            + " such regions are in use already; deploy a newer build to join there"),
+                    request, 0, null);
+        }
         String channel = request.channelArn().value();
         EndpointCache.Entry entry = cache.get(channel);
         boolean cached = entry != null;
