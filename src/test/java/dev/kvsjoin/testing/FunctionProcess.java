@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
@@ -32,7 +33,9 @@ import java.util.stream.Stream;
  * Lambda's managed runtime starts it: the handler from {@code template.yaml}, the deployment package laid out as in
  * {@code /var/task} ({@link TaskRoot}), the client's jars on the class path ({@link RuntimeClient}), Lambda's JVM
  * options ({@link LambdaJvmFlags}) and Lambda's environment, nothing inherited from this process. Events go through
- * a {@link LocalRuntimeApi} this object owns.
+ * a {@link LocalRuntimeApi} this object owns: one at a time ({@link #invoke}), or many at once ({@link #invokeAll}),
+ * which the runtime client runs side by side when {@link Builder#maxConcurrency} is set, as on Lambda Managed
+ * Instances.
  *
  * <p>For measurements: {@link Builder#commandPrefix} runs the JVM under a wrapper that execs it (such as
  * {@code taskset -c 0}), {@link Builder#jvmFlags} and {@link Builder#environment} add to or override Lambda's,
@@ -91,7 +94,10 @@ public final class FunctionProcess implements AutoCloseable {
         }
     }
 
-    /** One settled invocation, with the lines the process wrote while it was queued and running. */
+    /**
+     * One settled invocation and its output lines: from {@link #invoke}, every line the process wrote while it was
+     * queued and running; from {@link #invokeAll}, the lines of that time that carry its request id.
+     */
     public record Call(Invocation invocation, List<String> stdout, List<String> stderr) {
     }
 
@@ -205,6 +211,9 @@ public final class FunctionProcess implements AutoCloseable {
         env.put("TZ", ":UTC");
         env.put("PATH", builder.javaHome.resolve("bin") + ":/usr/local/bin:/usr/bin/:/bin");
         env.putAll(function.environment());
+        if (builder.maxConcurrency > 0) {
+            env.put("AWS_LAMBDA_MAX_CONCURRENCY", Integer.toString(builder.maxConcurrency));
+        }
         if (builder.kinesisVideoEndpoint != null) {
             env.put("AWS_ENDPOINT_URL_KINESIS_VIDEO", builder.kinesisVideoEndpoint.toString());
         }
@@ -242,6 +251,44 @@ public final class FunctionProcess implements AutoCloseable {
             stderr.finish();
         }
         return new Call(invocation, stdout.linesFrom(outFrom), stderr.linesFrom(errFrom));
+    }
+
+    /**
+     * Sends every event at once and waits for all of them to settle, within {@code wait} in all; throws, with what
+     * the process wrote, if they do not. The calls come back in the order of the events. With the runtime's
+     * concurrency ({@link Builder#maxConcurrency}) above one, the invocations run side by side and their lines
+     * interleave: each call's lines are those that carry its request id (the function's {@code function_request_id},
+     * the runtime client's {@code AWSRequestId}); lines that carry none, such as the runtime client's own start-up
+     * line, are in {@link #stdout()} only.
+     */
+    public List<Call> invokeAll(List<byte[]> events, Duration wait) {
+        long deadline = System.nanoTime() + wait.toNanos();
+        int outFrom = stdout.size();
+        int errFrom = stderr.size();
+        List<CompletableFuture<Invocation>> submitted = events.stream().map(runtimeApi::submit).toList();
+        List<Invocation> invocations = new ArrayList<>();
+        for (CompletableFuture<Invocation> invocation : submitted) {
+            try {
+                invocations.add(LocalRuntimeApi.await(invocation,
+                        Duration.ofNanos(Math.max(0, deadline - System.nanoTime()))));
+            } catch (TimeoutException e) {
+                long settled = submitted.stream().filter(CompletableFuture::isDone).count();
+                throw new IllegalStateException(settled + " of " + events.size() + " invocations settled within "
+                        + wait + ": " + diagnosis(), e);
+            }
+        }
+        if (!process.isAlive()) {
+            stdout.finish();
+            stderr.finish();
+        }
+        List<String> out = stdout.linesFrom(outFrom);
+        List<String> err = stderr.linesFrom(errFrom);
+        return invocations.stream().map(invocation -> new Call(invocation,
+                carrying(out, invocation.requestId()), carrying(err, invocation.requestId()))).toList();
+    }
+
+    private static List<String> carrying(List<String> lines, String requestId) {
+        return lines.stream().filter(line -> line.contains(requestId)).toList();
     }
 
     public LocalRuntimeApi runtimeApi() {
@@ -404,6 +451,7 @@ public final class FunctionProcess implements AutoCloseable {
         private String region = "us-west-2";
         private String functionName;
         private InitType initType = InitType.ON_DEMAND;
+        private int maxConcurrency;
         private final Map<String, String> environment = new LinkedHashMap<>();
         private final List<String> jvmFlags = new ArrayList<>();
         private final List<String> commandPrefix = new ArrayList<>();
@@ -448,6 +496,21 @@ public final class FunctionProcess implements AutoCloseable {
 
         public Builder initType(InitType value) {
             this.initType = value;
+            return this;
+        }
+
+        /**
+         * Runs up to {@code invocations} invocations at once in the one process, as Lambda Managed Instances do: sets
+         * {@code AWS_LAMBDA_MAX_CONCURRENCY}, for which the runtime client starts that many threads, each polling
+         * for events (with {@code 1}, one such thread). Unset by default: the client's single loop, one invocation
+         * at a time, as on Lambda's default compute.
+         */
+        public Builder maxConcurrency(int invocations) {
+            if (invocations < 1) {
+                throw new IllegalArgumentException("maxConcurrency: must be at least 1 (received " + invocations
+                        + ")");
+            }
+            this.maxConcurrency = invocations;
             return this;
         }
 

@@ -9,16 +9,16 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Queue;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -39,9 +39,16 @@ import java.util.regex.Pattern;
  * {@code GET /restore/next} and {@code POST /restore/error} is answered too, with the restore happening at once in
  * the same process.
  *
- * <p>An invocation is <em>settled</em> once answered and the runtime has asked for the next event: everything the
- * function wrote for it is then written. Anything the runtime does that Lambda would reject is answered as Lambda
- * answers it and kept in {@link #violations()}. Thread-safe.
+ * <p>Several {@code /next} requests may be outstanding at once, as when the runtime client runs several invocations
+ * concurrently ({@code AWS_LAMBDA_MAX_CONCURRENCY}, Lambda Managed Instances): each queued event goes to exactly one
+ * of them, and answers are matched to their invocation by request id, in any order.
+ *
+ * <p>An invocation is <em>settled</em> once answered and the runtime thread that took it has asked for another event:
+ * everything written for it, the runtime client's own error line included, is then written. A runtime thread is told
+ * apart by its connection (the client keeps one per thread, and polls and answers on it); a thread that polls on a
+ * connection not seen before may be one whose earlier connection closed, so that poll settles every invocation whose
+ * answer is in and whose thread has not come back. Anything the runtime does that Lambda would reject is answered as
+ * Lambda answers it and kept in {@link #violations()}. Thread-safe.
  */
 public final class LocalRuntimeApi implements AutoCloseable {
 
@@ -61,8 +68,13 @@ public final class LocalRuntimeApi implements AutoCloseable {
     private final String functionArn;
     private final Duration timeout;
     private final BlockingQueue<Pending> queued = new LinkedBlockingQueue<>();
-    private final Map<String, Pending> delivered = new ConcurrentHashMap<>();
-    private final Queue<Pending> answered = new ConcurrentLinkedQueue<>();
+    private final Object lock = new Object();
+    /** Handed out and not answered yet, by request id. Guarded by {@link #lock}. */
+    private final Map<String, Pending> delivered = new HashMap<>();
+    /** The invocation each runtime connection took last, until it polls again. Guarded by {@link #lock}. */
+    private final Map<InetSocketAddress, Pending> held = new HashMap<>();
+    /** Every connection that has polled for an event. Guarded by {@link #lock}. */
+    private final Set<InetSocketAddress> pollers = new HashSet<>();
     private final List<String> violations = new CopyOnWriteArrayList<>();
     private final CompletableFuture<Long> initDone = new CompletableFuture<>();
     private final CompletableFuture<Long> restored = new CompletableFuture<>();
@@ -100,11 +112,12 @@ public final class LocalRuntimeApi implements AutoCloseable {
     /** Queues an event; the future completes once the invocation is settled or abandoned, never exceptionally. */
     public CompletableFuture<Invocation> submit(byte[] event) {
         Pending pending = new Pending(event.clone());
-        String reason = abandonedBecause;
-        if (reason != null) {
-            pending.abandon(reason);
-        } else {
-            queued.add(pending);
+        synchronized (lock) {
+            if (abandonedBecause != null) {
+                pending.abandon(abandonedBecause);
+            } else {
+                queued.add(pending);
+            }
         }
         return pending.settled;
     }
@@ -169,17 +182,18 @@ public final class LocalRuntimeApi implements AutoCloseable {
      * settle with their answer, the others as {@link Invocation.Abandoned} with {@code reason}, as will later ones.
      */
     public void abandon(String reason) {
-        if (abandonedBecause == null) {
-            abandonedBecause = reason;
-        }
-        initDone.completeExceptionally(new IllegalStateException(reason));
-        settleAnswered();
-        for (Pending pending : delivered.values()) {
-            delivered.remove(pending.requestId);
-            pending.abandon(reason);
-        }
-        for (Pending pending; (pending = queued.poll()) != null; ) {
-            pending.abandon(reason);
+        synchronized (lock) {
+            if (abandonedBecause == null) {
+                abandonedBecause = reason;
+            }
+            initDone.completeExceptionally(new IllegalStateException(reason));
+            held.values().forEach(pending -> pending.abandon(reason));
+            delivered.values().forEach(pending -> pending.abandon(reason));
+            held.clear();
+            delivered.clear();
+            for (Pending pending; (pending = queued.poll()) != null; ) {
+                pending.abandon(reason);
+            }
         }
     }
 
@@ -223,7 +237,7 @@ public final class LocalRuntimeApi implements AutoCloseable {
 
     private void next(HttpExchange exchange) throws IOException {
         initDone.complete(System.nanoTime());
-        settleAnswered();
+        release(exchange.getRemoteAddress());
         Pending pending = null;
         try {
             while (pending == null && abandonedBecause == null) {
@@ -232,12 +246,10 @@ public final class LocalRuntimeApi implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        if (pending == null) {
+        if (pending == null || !deliver(pending, exchange.getRemoteAddress())) {
             send(exchange, 500, "{\"errorType\":\"Runtime.Closed\",\"errorMessage\":\"no more invocations\"}");
             return;
         }
-        pending.deliver(System.nanoTime(), System.currentTimeMillis() + timeout.toMillis());
-        delivered.put(pending.requestId, pending);
         var headers = exchange.getResponseHeaders();
         headers.set("Content-Type", "application/json");
         headers.set("Lambda-Runtime-Aws-Request-Id", pending.requestId);
@@ -248,33 +260,92 @@ public final class LocalRuntimeApi implements AutoCloseable {
         exchange.getResponseBody().write(pending.event);
     }
 
+    /**
+     * A runtime thread polls again: it is done with the invocation it took last on this connection. From a connection
+     * not seen before, the thread cannot be told, so every answered invocation whose thread has not polled again is
+     * taken as done.
+     */
+    private void release(InetSocketAddress connection) {
+        synchronized (lock) {
+            if (pollers.add(connection)) {
+                for (var taken = held.values().iterator(); taken.hasNext(); ) {
+                    Pending pending = taken.next();
+                    if (pending.answer != null) {
+                        taken.remove();
+                        release(pending);
+                    }
+                }
+            } else {
+                Pending previous = held.remove(connection);
+                if (previous != null) {
+                    release(previous);
+                }
+            }
+        }
+    }
+
+    /** The thread that took {@code pending} is done with it: it settles now if answered, else once answered. */
+    private static void release(Pending pending) {
+        pending.released = true;
+        if (pending.answer != null) {
+            pending.settle();
+        }
+    }
+
+    /** Records a queued event as handed out on a connection; false, abandoning it, if the API was abandoned. */
+    private boolean deliver(Pending pending, InetSocketAddress connection) {
+        synchronized (lock) {
+            if (abandonedBecause != null) {
+                pending.abandon(abandonedBecause);
+                return false;
+            }
+            pending.deliver(System.nanoTime(), System.currentTimeMillis() + timeout.toMillis());
+            delivered.put(pending.requestId, pending);
+            Pending unreleased = held.put(connection, pending);
+            if (unreleased != null) {
+                release(unreleased);
+            }
+            return true;
+        }
+    }
+
     private void answer(HttpExchange exchange, String requestId, boolean error) throws IOException {
         byte[] body = readUpTo(exchange.getRequestBody(), MAX_RESPONSE_BYTES + 1);
-        Pending pending = delivered.remove(requestId);
-        if (pending == null) {
+        long now = System.nanoTime();
+        Invocation.Answer answer;
+        if (body.length > MAX_RESPONSE_BYTES) {
+            answer = new Invocation.Error("Function.ResponseSizeTooLarge",
+                    "{\"errorType\":\"Function.ResponseSizeTooLarge\",\"errorMessage\":\"Response payload size"
+                            + " exceeded maximum allowed payload size (" + MAX_RESPONSE_BYTES + " bytes).\"}", "");
+        } else {
+            String text = new String(body, UTF_8);
+            var headers = exchange.getRequestHeaders();
+            answer = error
+                    ? new Invocation.Error(header(headers.getFirst("Lambda-Runtime-Function-Error-Type")), text,
+                            header(headers.getFirst("Lambda-Runtime-Function-XRay-Error-Cause")))
+                    : new Invocation.Response(text);
+        }
+        boolean awaited;
+        synchronized (lock) {
+            Pending pending = delivered.remove(requestId);
+            awaited = pending != null;
+            if (awaited) {
+                pending.answer(now, answer);
+                if (pending.released) {
+                    pending.settle();
+                }
+            }
+        }
+        if (!awaited) {
             violations.add((error ? "error" : "response") + " for request id " + RequestCheck.shape(requestId)
                     + ", which is not awaiting an answer");
             send(exchange, 400, "{\"errorType\":\"InvalidRequestID\",\"errorMessage\":\"invalid request id\"}");
-            return;
-        }
-        long now = System.nanoTime();
-        if (body.length > MAX_RESPONSE_BYTES) {
+        } else if (body.length > MAX_RESPONSE_BYTES) {
             violations.add("request " + requestId + ": answer larger than " + MAX_RESPONSE_BYTES + " bytes");
-            pending.answer(now, new Invocation.Error("Function.ResponseSizeTooLarge",
-                    "{\"errorType\":\"Function.ResponseSizeTooLarge\",\"errorMessage\":\"Response payload size"
-                            + " exceeded maximum allowed payload size (" + MAX_RESPONSE_BYTES + " bytes).\"}", ""));
-            answered.add(pending);
             send(exchange, 413, "{\"errorType\":\"RequestEntityTooLarge\",\"errorMessage\":\"too large\"}");
-            return;
+        } else {
+            send(exchange, 202, ACCEPTED);
         }
-        String text = new String(body, UTF_8);
-        var headers = exchange.getRequestHeaders();
-        pending.answer(now, error
-                ? new Invocation.Error(header(headers.getFirst("Lambda-Runtime-Function-Error-Type")), text,
-                        header(headers.getFirst("Lambda-Runtime-Function-XRay-Error-Cause")))
-                : new Invocation.Response(text));
-        answered.add(pending);
-        send(exchange, 202, ACCEPTED);
     }
 
     private void initError(HttpExchange exchange) throws IOException {
@@ -288,12 +359,6 @@ public final class LocalRuntimeApi implements AutoCloseable {
         String body = new String(readUpTo(exchange.getRequestBody(), MAX_RESPONSE_BYTES), UTF_8);
         return new RuntimeError(header(exchange.getRequestHeaders().getFirst("Lambda-Runtime-Function-Error-Type")),
                 body);
-    }
-
-    private void settleAnswered() {
-        for (Pending pending; (pending = answered.poll()) != null; ) {
-            pending.settle();
-        }
     }
 
     private static byte[] readUpTo(InputStream in, int limit) throws IOException {
@@ -325,7 +390,7 @@ public final class LocalRuntimeApi implements AutoCloseable {
                 + ";Parent=" + hex.formatHex(parent) + ";Sampled=0";
     }
 
-    /** One event, from queued to settled. */
+    /** One event, from queued to settled. Its state changes under the API's lock. */
     private static final class Pending {
         final String requestId = UUID.randomUUID().toString();
         final String traceId = traceId();
@@ -336,6 +401,8 @@ public final class LocalRuntimeApi implements AutoCloseable {
         volatile long deadlineEpochMs;
         volatile long answeredNanos;
         volatile Invocation.Answer answer;
+        /** The runtime thread that took it has asked for another event. */
+        volatile boolean released;
 
         Pending(byte[] event) {
             this.event = event;

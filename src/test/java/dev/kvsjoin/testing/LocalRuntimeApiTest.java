@@ -4,13 +4,25 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.BufferedInputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.AfterEach;
@@ -24,6 +36,8 @@ class LocalRuntimeApiTest {
     static final Duration WAIT = Duration.ofSeconds(10);
 
     private final HttpClient http = HttpClient.newHttpClient();
+    /** Runs the long polls of {@link RuntimeThread}s, which block until an event comes. */
+    private final ExecutorService polls = Executors.newVirtualThreadPerTaskExecutor();
     private LocalRuntimeApi api;
 
     @BeforeEach
@@ -35,6 +49,7 @@ class LocalRuntimeApiTest {
     void stop() {
         api.close();
         http.close();
+        polls.shutdownNow();
     }
 
     @Test
@@ -138,6 +153,79 @@ class LocalRuntimeApiTest {
     }
 
     @Test
+    void next_whenSeveralOutstanding_handsEachEventToExactlyOne() throws Exception {
+        List<CompletableFuture<HttpResponse<String>>> polls = List.of(nextAsync(), nextAsync(), nextAsync());
+
+        List<CompletableFuture<Invocation>> invocations = List.of(api.submit("{\"n\":1}".getBytes(UTF_8)),
+                api.submit("{\"n\":2}".getBytes(UTF_8)), api.submit("{\"n\":3}".getBytes(UTF_8)));
+
+        List<HttpResponse<String>> events = new ArrayList<>();
+        for (CompletableFuture<HttpResponse<String>> poll : polls) {
+            events.add(poll.get(WAIT.toSeconds(), TimeUnit.SECONDS));
+        }
+        assertThat(events).extracting(HttpResponse::body)
+                .containsExactlyInAnyOrder("{\"n\":1}", "{\"n\":2}", "{\"n\":3}");
+        assertThat(events).extracting(e -> e.headers().firstValue("Lambda-Runtime-Aws-Request-Id").orElseThrow())
+                .doesNotHaveDuplicates();
+        assertThat(invocations).allSatisfy(i -> assertThat(i).isNotDone());
+    }
+
+    @Test
+    void response_whenAnsweredInAnotherOrder_settlesEachWithItsOwnAnswer() throws Exception {
+        try (RuntimeThread first = new RuntimeThread(); RuntimeThread second = new RuntimeThread()) {
+            CompletableFuture<Invocation> one = api.submit("{\"n\":1}".getBytes(UTF_8));
+            CompletableFuture<Invocation> two = api.submit("{\"n\":2}".getBytes(UTF_8));
+            Event a = first.next();
+            Event b = second.next();
+
+            assertThat(second.post("invocation/" + b.requestId() + "/response", "\"answer " + b.body() + "\""))
+                    .isEqualTo(202);
+            assertThat(first.post("invocation/" + a.requestId() + "/response", "\"answer " + a.body() + "\""))
+                    .isEqualTo(202);
+            first.nextAsync();
+            second.nextAsync();
+
+            assertThat(LocalRuntimeApi.await(one, WAIT).responseBody()).isEqualTo("\"answer {\"n\":1}\"");
+            assertThat(LocalRuntimeApi.await(two, WAIT).responseBody()).isEqualTo("\"answer {\"n\":2}\"");
+            assertThat(api.violations()).isEmpty();
+        }
+    }
+
+    @Test
+    void settle_whenAnotherRuntimeThreadAsksForNext_waitsForTheThreadThatTookIt() throws Exception {
+        try (RuntimeThread first = new RuntimeThread(); RuntimeThread second = new RuntimeThread()) {
+            CompletableFuture<Invocation> taken = api.submit("{}".getBytes(UTF_8));
+            Event event = first.next();
+            CompletableFuture<Event> waiting = second.nextAsync();
+            first.post("invocation/" + event.requestId() + "/error", "{\"errorType\":\"x.Boom\"}");
+            CompletableFuture<Invocation> other = api.submit("{}".getBytes(UTF_8));
+            Event otherEvent = waiting.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            second.post("invocation/" + otherEvent.requestId() + "/response", "{}");
+            second.nextAsync();
+
+            LocalRuntimeApi.await(other, WAIT);
+            assertThat(taken).as("settled before its own thread asked again").isNotDone();
+
+            first.nextAsync();
+            assertThat(LocalRuntimeApi.await(taken, WAIT).answer()).isInstanceOf(Invocation.Error.class);
+        }
+    }
+
+    @Test
+    void settle_whenRuntimeThreadComesBackOnNewConnection_settlesAnsweredInvocations() throws Exception {
+        CompletableFuture<Invocation> invocation = api.submit("{}".getBytes(UTF_8));
+        try (RuntimeThread before = new RuntimeThread()) {
+            Event event = before.next();
+            before.post("invocation/" + event.requestId() + "/response", "{}");
+        }
+
+        try (RuntimeThread after = new RuntimeThread()) {
+            after.nextAsync();
+            assertThat(LocalRuntimeApi.await(invocation, WAIT).responseBody()).isEqualTo("{}");
+        }
+    }
+
+    @Test
     void unknownResource_whenRequested_answers404AndRecordsViolation() throws Exception {
         HttpResponse<String> answer = post("invocation/next", "{}", null);
 
@@ -166,5 +254,81 @@ class LocalRuntimeApiTest {
 
     private URI uri(String path) {
         return URI.create("http://" + api.address() + LocalRuntimeApi.PREFIX + path);
+    }
+
+    /** An event as a runtime thread received it. */
+    record Event(String requestId, String body) {
+    }
+
+    /**
+     * One runtime thread as the runtime client runs it: a single keep-alive HTTP/1.1 connection that it polls and
+     * answers on, one request at a time.
+     */
+    private final class RuntimeThread implements AutoCloseable {
+        private final Socket socket;
+        private final InputStream in;
+        private final OutputStream out;
+
+        RuntimeThread() throws IOException {
+            String[] address = api.address().split(":");
+            socket = new Socket(address[0], Integer.parseInt(address[1]));
+            in = new BufferedInputStream(socket.getInputStream());
+            out = socket.getOutputStream();
+        }
+
+        Event next() throws IOException {
+            Map<String, String> headers = new HashMap<>();
+            String body = exchange("GET", "invocation/next", "", headers);
+            return new Event(headers.get("lambda-runtime-aws-request-id"), body);
+        }
+
+        CompletableFuture<Event> nextAsync() {
+            return CompletableFuture.supplyAsync(() -> {
+                try {
+                    return next();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }, polls);
+        }
+
+        int post(String path, String body) throws IOException {
+            Map<String, String> headers = new HashMap<>();
+            exchange("POST", path, body, headers);
+            return Integer.parseInt(headers.get(":status"));
+        }
+
+        /** Sends one request and reads its answer: headers (names in lower case, status as ":status") and body. */
+        private String exchange(String method, String path, String body, Map<String, String> headers)
+                throws IOException {
+            byte[] content = body.getBytes(UTF_8);
+            out.write(("%s %s%s HTTP/1.1\r\nHost: %s\r\nContent-Length: %d\r\n\r\n"
+                    .formatted(method, LocalRuntimeApi.PREFIX, path, api.address(), content.length))
+                    .getBytes(UTF_8));
+            out.write(content);
+            out.flush();
+            headers.put(":status", line().split(" ")[1]);
+            for (String line; !(line = line()).isEmpty(); ) {
+                int colon = line.indexOf(':');
+                headers.put(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), line.substring(colon + 1).trim());
+            }
+            return new String(in.readNBytes(Integer.parseInt(headers.getOrDefault("content-length", "0"))), UTF_8);
+        }
+
+        private String line() throws IOException {
+            StringBuilder line = new StringBuilder();
+            for (int b; (b = in.read()) != '\n'; ) {
+                if (b < 0) {
+                    throw new IOException("connection closed");
+                }
+                line.append((char) b);
+            }
+            return line.toString().stripTrailing();
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
+        }
     }
 }

@@ -17,6 +17,12 @@ import java.util.Set;
  * The Lambda Java runtime interface client as the managed runtime lays it out in {@code /var/runtime/lib}: its jar
  * and the jars it needs, on the JVM's class path, apart from the function's own code. The jars are the ones on this
  * JVM's class path (the project's test dependencies), found through one class each.
+ *
+ * <p>With {@code AWS_LAMBDA_MAX_CONCURRENCY} set to {@code n} (Lambda Managed Instances set it), the client loads the
+ * handler once, logs that it starts {@code n} threads, and runs {@code n} loops side by side on one handler: each polls
+ * {@code /next} on an HTTP connection of its own, calls the handler and posts the answer. The X-Ray trace id and the
+ * request id of the client's own JSON log lines are kept per thread, and each log line is written whole under one
+ * lock, so lines of concurrent invocations never mix.
  */
 final class RuntimeClient {
 
