@@ -136,7 +136,9 @@ public final class Joiner {
             return await(running, call);
         }
         try {
-            Lookup result = lookUp(call);
+            // A lookup that finished between this caller's cache miss and its registration has cached the entry.
+            EndpointCache.Entry cached = cache.get(channel);
+            Lookup result = cached != null ? new Lookup.Found(cached) : lookUp(call);
             mine.complete(result);
             return result;
         } catch (RuntimeException | Error e) {
