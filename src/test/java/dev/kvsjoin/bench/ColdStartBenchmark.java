@@ -114,11 +114,8 @@ public final class ColdStartBenchmark {
             System.exit(2);
             return;
         }
-        if (options.soak() != null) {
-            System.err.println("bench: --soak is not available yet");
-            System.exit(2);
-        }
-        System.exit(run(options, System.out, System.err));
+        System.exit(options.soak() != null ? Soak.run(options, System.out, System.err)
+                : run(options, System.out, System.err));
     }
 
     /** Runs the whole session; returns the exit status. */

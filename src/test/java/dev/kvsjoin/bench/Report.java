@@ -372,7 +372,7 @@ final class Report {
     }
 
     /** Left-aligns the first column, right-aligns the others. */
-    private static String align(List<String> header, List<List<String>> rows) {
+    static String align(List<String> header, List<List<String>> rows) {
         int[] widths = new int[header.size()];
         List<List<String>> all = new ArrayList<>();
         all.add(header);
