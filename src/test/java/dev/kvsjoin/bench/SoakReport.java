@@ -115,12 +115,13 @@ final class SoakReport {
         StringBuilder text = new StringBuilder();
         text.append(String.format(Locale.ROOT, "%nSoak, %s mode: a first invocation, then %,d warm ones per process"
                         + " over %d channels in %d regions (%s), %s order%s, endpoint cache %s; windows of %,d;"
-                        + " function JVMs pinned to CPU %s, taking turns; JDK %s%s%s%n%n",
+                        + " function JVM%s pinned to CPU %s; JDK %s%s%s%n%n",
                 options.primed() ? "primed (SnapStart hooks run before the first event)" : "on-demand",
                 soak.invocations(), soak.channels(), soak.regions().size(), String.join(", ", soak.regions()),
                 soak.order().name().toLowerCase(Locale.ROOT),
                 soak.order() == Options.Soak.Order.RANDOM ? " (seed " + soak.seed() + ")" : "", cacheSizes(),
-                soak.window(), options.cpu() < 0 ? "(none)" : Integer.toString(options.cpu()),
+                soak.window(), results.size() > 1 ? "s taking turns," : "",
+                options.cpu() < 0 ? "(none)" : Integer.toString(options.cpu()),
                 System.getProperty("java.version"), Report.baselineNote(options),
                 options.functionEnv().isEmpty() ? "" : ", function environment " + options.functionEnv()));
         text.append(Report.align(header, rows));
