@@ -9,7 +9,7 @@ import statistics
 import sys
 from xml.sax.saxutils import escape
 
-ORDER = ["floor", "naive", "function"]
+ORDER = ["floor", "naive", "baseline", "function"]
 COLORS = {"init": "#4878a8", "first": "#e0a030"}
 
 

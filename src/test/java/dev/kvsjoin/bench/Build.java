@@ -6,13 +6,15 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * One of the three builds compared: a Maven project with a {@code template.yaml} naming its handler, packaged as
- * {@code sam build} deploys it ({@code target/classes} plus {@code target/lib}).
+ * One of the builds compared: a Maven project with a {@code template.yaml} naming its handler, packaged as
+ * {@code sam build} deploys it ({@code target/classes} plus {@code target/lib}). The function itself, and with
+ * {@code --baseline} the function as it was at another commit (exported and built by {@code bench/run}).
  *
  * @param callsKinesisVideo whether it joins through the local Kinesis Video endpoint (the floor answers alone)
  */
@@ -20,13 +22,33 @@ record Build(String name, Path projectDir, boolean callsKinesisVideo) {
 
     static final String FLOOR = "floor";
     static final String NAIVE = "naive";
+    static final String BASELINE = "baseline";
     static final String FUNCTION = "function";
+    /** Where the function's bundled trust store (the Amazon Trust Services roots) lands in its build output. */
+    static final String AMAZON_ROOTS = "target/classes/dev/kvsjoin/amazon-roots.jks";
 
-    /** Floor, naive, function: the order of the first round and of every table. */
-    static List<Build> all(Path root) {
-        return List.of(new Build(FLOOR, root.resolve("bench/floor"), false),
-                new Build(NAIVE, root.resolve("bench/naive"), true),
-                new Build(FUNCTION, root, true));
+    /**
+     * Floor, naive, the baseline (when {@code baselineDir} is not {@code null}) and the function: the order of the
+     * first round and of every table.
+     */
+    static List<Build> all(Path root, Path baselineDir) {
+        List<Build> builds = new ArrayList<>(List.of(new Build(FLOOR, root.resolve("bench/floor"), false),
+                new Build(NAIVE, root.resolve("bench/naive"), true)));
+        if (baselineDir != null) {
+            builds.add(new Build(BASELINE, baselineDir, true));
+        }
+        builds.add(new Build(FUNCTION, root, true));
+        return List.copyOf(builds);
+    }
+
+    /** The function and, when {@code baselineDir} is not {@code null}, the baseline: what the soak runs. */
+    static List<Build> functions(Path root, Path baselineDir) {
+        return all(root, baselineDir).stream().filter(Build::isFunction).toList();
+    }
+
+    /** Whether this is the function, at the working tree or at the baseline's commit. */
+    boolean isFunction() {
+        return name.equals(FUNCTION) || name.equals(BASELINE);
     }
 
     /**

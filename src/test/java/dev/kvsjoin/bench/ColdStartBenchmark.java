@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -26,7 +27,9 @@ import java.util.stream.Stream;
  * real runtime interface client ({@link FunctionProcess}: Lambda's JVM flags and environment), pinned to one CPU,
  * against the local Kinesis Video endpoint over HTTPS (a throwaway certificate in a copy of the JDK's trust store,
  * so every run pays for TLS as a real cold start does), and measures the start, the first invocation and the warm
- * ones. Rounds interleave the three builds in rotated order, so drift on a noisy machine hits all three alike.
+ * ones. Rounds interleave the builds (floor, naive, the function, and with {@code --baseline} the function at
+ * another commit) in rotated order, so drift on a noisy machine hits all of them alike. With {@code --soak},
+ * {@link Soak} runs instead.
  *
  * <p>Not a test: run it with {@code bench/run}; see {@code docs/PERFORMANCE.md} for what each number means.
  */
@@ -38,9 +41,6 @@ public final class ColdStartBenchmark {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** The function's bundled trust store: the five Amazon Trust Services roots. */
-    static final String AMAZON_ROOTS = "src/main/resources/dev/kvsjoin/amazon-roots.jks";
-
     private final Options options;
     private final Tls tls;
     private final LocalKinesisVideo kinesisVideo;
@@ -49,10 +49,11 @@ public final class ColdStartBenchmark {
     private final long clockTicks;
     private final Path runsDir;
     private final PrintStream progress;
-    private final Path functionTrustStore;
+    private final Map<String, Path> trustStores;
 
     private ColdStartBenchmark(Options options, Tls tls, LocalKinesisVideo kinesisVideo, byte[] event,
-                               long clockTicks, Path runsDir, PrintStream progress) throws IOException {
+                               long clockTicks, Path runsDir, PrintStream progress, List<Build> builds)
+            throws IOException {
         this.options = options;
         this.tls = tls;
         this.kinesisVideo = kinesisVideo;
@@ -61,7 +62,42 @@ public final class ColdStartBenchmark {
         this.clockTicks = clockTicks;
         this.runsDir = runsDir;
         this.progress = progress;
-        this.functionTrustStore = tls.withRoots(options.root().resolve(AMAZON_ROOTS));
+        this.trustStores = trustStores(tls, builds);
+    }
+
+    /**
+     * Per build of the function, a copy of its bundled trust store with the loopback certificate added: what its
+     * {@code JOIN_TRUST_STORE} names, so it trusts the local endpoint as it trusts AWS. A baseline from before the
+     * bundled store has none, and trusts the JVM's store (the copy with the loopback certificate) instead.
+     */
+    static Map<String, Path> trustStores(Tls tls, List<Build> builds) throws IOException {
+        Map<String, Path> stores = new LinkedHashMap<>();
+        for (Build build : builds) {
+            Path roots = build.projectDir().resolve(Build.AMAZON_ROOTS);
+            if (build.name().equals(Build.FUNCTION) || (build.isFunction() && Files.isRegularFile(roots))) {
+                // withRoots always writes the same file: each build gets its own copy of the result.
+                Path store = tls.withRoots(roots);
+                Path own = store.resolveSibling(build.name() + "-" + store.getFileName());
+                stores.put(build.name(), Files.copy(store, own, StandardCopyOption.REPLACE_EXISTING));
+            }
+        }
+        return stores;
+    }
+
+    /** The environment a build's runs get on top of Lambda's: its trust store and the command line's settings. */
+    static Map<String, String> environment(Build build, Options options, Map<String, Path> trustStores) {
+        Map<String, String> env = new LinkedHashMap<>();
+        Path store = trustStores.get(build.name());
+        if (store != null) {
+            env.put("JOIN_TRUST_STORE", store.toString());
+        }
+        switch (build.name()) {
+            case Build.FUNCTION -> env.putAll(options.functionEnv());
+            case Build.BASELINE -> env.putAll(options.baselineEnv());
+            default -> {
+            }
+        }
+        return env;
     }
 
     public static void main(String[] args) throws Exception {
@@ -78,16 +114,18 @@ public final class ColdStartBenchmark {
             System.exit(2);
             return;
         }
-        System.exit(run(options, System.out, System.err));
+        System.exit(options.soak() != null ? Soak.run(options, System.out, System.err)
+                : run(options, System.out, System.err));
     }
 
     /** Runs the whole session; returns the exit status. */
     static int run(Options options, PrintStream out, PrintStream progress) throws Exception {
         Path outDir = options.root().resolve("bench/out");
-        checkSameLambdaSettings(Build.all(options.root()));
+        List<Build> all = Build.all(options.root(), options.baseline() == null ? null : options.baseline().dir());
+        checkSameLambdaSettings(all, progress);
         List<Build> builds = new ArrayList<>();
         Map<String, Build.Artifact> artifacts = new LinkedHashMap<>();
-        for (Build build : Build.all(options.root())) {
+        for (Build build : all) {
             artifacts.put(build.name(), build.artifact());
             builds.add(build.snapshot(outDir.resolve("artifacts")));
         }
@@ -99,11 +137,12 @@ public final class ColdStartBenchmark {
         List<RunResult> results = new ArrayList<>();
         try (LocalKinesisVideo kinesisVideo = LocalKinesisVideo.startHttps(tls.serverContext())) {
             ColdStartBenchmark bench = new ColdStartBenchmark(options, tls, kinesisVideo, event,
-                    ProcessProbe.clockTicksPerSecond(), runsDir, progress);
+                    ProcessProbe.clockTicksPerSecond(), runsDir, progress, builds);
             progress.printf("bench: %s mode, %d rounds x %d builds, %d warm invocations per run, function CPU %s,"
-                            + " JDK %s%n", options.primed() ? "primed (SnapStart)" : "on-demand", options.rounds(),
+                            + " JDK %s%s%n", options.primed() ? "primed (SnapStart)" : "on-demand", options.rounds(),
                     builds.size(), options.warm(), options.cpu() < 0 ? "not pinned" : Integer.toString(options.cpu()),
-                    System.getProperty("java.version"));
+                    System.getProperty("java.version"), options.baseline() == null ? ""
+                            : ", baseline " + options.baseline().ref() + " (" + shortCommit(options.baseline()) + ")");
             for (Build build : builds) {
                 RunResult warmUp = bench.runOnce(build, 0, 0, 0);
                 progress.printf("warm-up (not counted) %-8s %s%n", build.name(), brief(warmUp));
@@ -131,6 +170,7 @@ public final class ColdStartBenchmark {
         Report report = new Report(options, results, artifacts, classes, lastRuns);
         out.print(report.table());
         out.print(report.classBreakdown(Build.FUNCTION, 15));
+        out.print(report.classDifferences(15));
         Files.createDirectories(options.out().toAbsolutePath().getParent());
         JSON.writerWithDefaultPrettyPrinter().writeValue(options.out().toFile(), report.json());
         progress.println("bench: results in " + options.root().relativize(options.out())
@@ -150,11 +190,8 @@ public final class ColdStartBenchmark {
                 .initType(options.primed() ? FunctionProcess.InitType.SNAP_START : FunctionProcess.InitType.ON_DEMAND)
                 .kinesisVideoEndpoint(kinesisVideo.controlEndpoint())
                 .jvmFlags(tls.trustStoreFlags().toArray(String[]::new));
-        if (build.name().equals(Build.FUNCTION)) {
-            // The function trusts its bundled Amazon roots, not the JVM's store: the same roots plus the loopback.
-            builder.environment("JOIN_TRUST_STORE", functionTrustStore.toString());
-            options.functionEnv().forEach(builder::environment);
-        }
+        // The function trusts its bundled Amazon roots, not the JVM's store: the same roots plus the loopback.
+        environment(build, options, trustStores).forEach(builder::environment);
         if (options.classLog()) {
             builder.jvmFlags(classLog.jvmFlag());
         }
@@ -222,30 +259,49 @@ public final class ColdStartBenchmark {
     /**
      * The floor and naive builds must start with the function's Lambda settings (runtime, architecture, memory,
      * log format): they decide the JVM flags and the runtime's behaviour, so a difference would skew the ratios.
+     * The baseline may differ (a change of settings is part of what it is compared for): it runs with its own
+     * template's settings, and a note says so.
      */
-    static void checkSameLambdaSettings(List<Build> builds) {
+    static void checkSameLambdaSettings(List<Build> builds, PrintStream progress) {
         FunctionTemplate reference = FunctionTemplate.read(builds.getLast().projectDir().resolve("template.yaml"));
         for (Build build : builds) {
             FunctionTemplate t = FunctionTemplate.read(build.projectDir().resolve("template.yaml"));
-            List<String> differences = new ArrayList<>();
-            if (!t.runtime().equals(reference.runtime())) {
-                differences.add("Runtime " + t.runtime() + " (function: " + reference.runtime() + ")");
+            List<String> differences = lambdaSettingDifferences(t, reference);
+            if (differences.isEmpty()) {
+                continue;
             }
-            if (!t.architecture().equals(reference.architecture())) {
-                differences.add("Architectures " + t.architecture() + " (function: " + reference.architecture() + ")");
+            if (build.name().equals(Build.BASELINE)) {
+                progress.println("bench: note: the baseline's template.yaml differs in " + differences
+                        + "; its runs use its own settings");
+                continue;
             }
-            if (t.memoryMb() != reference.memoryMb()) {
-                differences.add("MemorySize " + t.memoryMb() + " (function: " + reference.memoryMb() + ")");
-            }
-            if (!t.logFormat().equalsIgnoreCase(reference.logFormat())) {
-                differences.add("LoggingConfig.LogFormat " + t.logFormat() + " (function: " + reference.logFormat()
-                        + ")");
-            }
-            if (!differences.isEmpty()) {
-                throw new IllegalStateException(build.projectDir().resolve("template.yaml")
-                        + ": must match the function's template.yaml; differs in " + differences);
-            }
+            throw new IllegalStateException(build.projectDir().resolve("template.yaml")
+                    + ": must match the function's template.yaml; differs in " + differences);
         }
+    }
+
+    private static List<String> lambdaSettingDifferences(FunctionTemplate t, FunctionTemplate reference) {
+        List<String> differences = new ArrayList<>();
+        if (!t.runtime().equals(reference.runtime())) {
+            differences.add("Runtime " + t.runtime() + " (function: " + reference.runtime() + ")");
+        }
+        if (!t.architecture().equals(reference.architecture())) {
+            differences.add("Architectures " + t.architecture() + " (function: " + reference.architecture() + ")");
+        }
+        if (t.memoryMb() != reference.memoryMb()) {
+            differences.add("MemorySize " + t.memoryMb() + " (function: " + reference.memoryMb() + ")");
+        }
+        if (!t.logFormat().equalsIgnoreCase(reference.logFormat())) {
+            differences.add("LoggingConfig.LogFormat " + t.logFormat() + " (function: " + reference.logFormat()
+                    + ")");
+        }
+        return differences;
+    }
+
+    /** The baseline's commit, abbreviated as git does by default, or its ref when no commit was given. */
+    static String shortCommit(Options.Baseline baseline) {
+        return baseline.commit().length() > 7 ? baseline.commit().substring(0, 7)
+                : baseline.commit().isEmpty() ? baseline.ref() : baseline.commit();
     }
 
     static Path classLog(Path runsDir, int round, String build) {

@@ -9,18 +9,21 @@ import java.util.Map;
 import java.util.function.ToDoubleFunction;
 
 /**
- * The session's results: a table of medians with min..max per build and the ratios of the medians, the class-load
- * breakdown of one run, and the JSON document {@code bench/chart.py} reads.
+ * The session's results: a table of medians with min..max per build and the ratios of the medians (function/baseline
+ * too with {@code --baseline}), the class-load breakdown of one run, and the JSON document {@code bench/chart.py}
+ * reads.
  */
 final class Report {
 
     private enum Unit { MS, COUNT, MIB }
 
-    private record Metric(String label, Unit unit, ToDoubleFunction<RunResult> value) {
+    /** One row: its label, its key in the JSON document's medians and ratios, its unit, how to read it. */
+    private record Metric(String label, String key, Unit unit, ToDoubleFunction<RunResult> value) {
     }
 
     private static final List<String> RATIOS = List.of(
             Build.FUNCTION + "/" + Build.NAIVE, Build.FUNCTION + "/" + Build.FLOOR, Build.NAIVE + "/" + Build.FLOOR);
+    private static final String AGAINST_BASELINE = Build.FUNCTION + "/" + Build.BASELINE;
 
     private final Options options;
     private final List<RunResult> runs;
@@ -42,71 +45,147 @@ final class Report {
 
     private List<Metric> metrics() {
         List<Metric> metrics = new ArrayList<>();
-        metrics.add(new Metric("cold start: process start to 1st response", Unit.MS, RunResult::coldStartMs));
-        metrics.add(new Metric("  init: to the first GET /next", Unit.MS, RunResult::initMs));
+        metrics.add(new Metric("cold start: process start to 1st response", "coldStartMs", Unit.MS,
+                RunResult::coldStartMs));
+        metrics.add(new Metric("  init: to the first GET /next", "initMs", Unit.MS, RunResult::initMs));
         if (options.primed()) {
-            metrics.add(new Metric("    to GET /restore/next (init+beforeCheckpoint)", Unit.MS,
+            metrics.add(new Metric("    to GET /restore/next (init+beforeCheckpoint)", "restoreMs", Unit.MS,
                     RunResult::restoreMs));
-            metrics.add(new Metric("    restore/next to first /next (afterRestore)", Unit.MS,
+            metrics.add(new Metric("    restore/next to first /next (afterRestore)", "afterRestoreMs", Unit.MS,
                     r -> r.initMs() - r.restoreMs()));
         }
-        metrics.add(new Metric("  first invocation: event to response", Unit.MS, RunResult::firstInvocationMs));
-        metrics.add(new Metric("JVM CPU by first response", Unit.MS, RunResult::cpuAtFirstResponseMs));
-        metrics.add(new Metric("  of which during the first invocation", Unit.MS,
+        metrics.add(new Metric("  first invocation: event to response", "firstInvocationMs", Unit.MS,
+                RunResult::firstInvocationMs));
+        metrics.add(new Metric("JVM CPU by first response", "cpuAtFirstResponseMs", Unit.MS,
+                RunResult::cpuAtFirstResponseMs));
+        metrics.add(new Metric("  of which during the first invocation", "cpuDuringFirstInvocationMs", Unit.MS,
                 RunResult::cpuDuringFirstInvocationMs));
-        metrics.add(new Metric("classes loaded by init end", Unit.COUNT, r -> counted(r.classesAtInitEnd())));
-        metrics.add(new Metric("classes loaded by first response", Unit.COUNT,
+        metrics.add(new Metric("classes loaded by init end", "classesAtInitEnd", Unit.COUNT,
+                r -> counted(r.classesAtInitEnd())));
+        metrics.add(new Metric("classes loaded by first response", "classesAtFirstResponse", Unit.COUNT,
                 r -> counted(r.classesAtFirstResponse())));
-        metrics.add(new Metric("  of which during the first invocation", Unit.COUNT,
+        metrics.add(new Metric("  of which during the first invocation", "classesDuringFirstInvocation", Unit.COUNT,
                 r -> counted(r.classesDuringFirstInvocation())));
-        metrics.add(new Metric("peak RSS at first response", Unit.MIB, r -> r.peakRssKibAtFirstResponse() / 1024.0));
-        metrics.add(new Metric("warm invocation p50", Unit.MS, RunResult::warmP50Ms));
-        metrics.add(new Metric("warm invocation p99", Unit.MS, RunResult::warmP99Ms));
+        metrics.add(new Metric("peak RSS at first response", "peakRssMib", Unit.MIB,
+                r -> r.peakRssKibAtFirstResponse() / 1024.0));
+        metrics.add(new Metric("warm invocation p50", "warmP50Ms", Unit.MS, RunResult::warmP50Ms));
+        metrics.add(new Metric("warm invocation p99", "warmP99Ms", Unit.MS, RunResult::warmP99Ms));
         return metrics;
+    }
+
+    /** The ratios of medians shown: function/baseline first when a baseline ran, then the reference ratios. */
+    private List<String> ratios() {
+        List<String> ratios = new ArrayList<>();
+        if (builds().contains(Build.BASELINE)) {
+            ratios.add(AGAINST_BASELINE);
+        }
+        ratios.addAll(RATIOS);
+        return ratios;
+    }
+
+    /** Per metric key (and {@code artifactBytes}), per build, the median over the build's runs. */
+    private Map<String, Map<String, Double>> medians() {
+        Map<String, Map<String, Double>> medians = new LinkedHashMap<>();
+        for (Metric metric : metrics()) {
+            Map<String, Double> perBuild = new LinkedHashMap<>();
+            for (String build : builds()) {
+                perBuild.put(build, Summary.of(values(build, metric.value())).median());
+            }
+            medians.put(metric.key(), perBuild);
+        }
+        Map<String, Double> sizes = new LinkedHashMap<>();
+        for (String build : builds()) {
+            sizes.put(build, (double) artifacts.get(build).totalBytes());
+        }
+        medians.put("artifactBytes", sizes);
+        return medians;
     }
 
     /** Medians with min..max per build, then the ratios of the medians; then the artifact sizes. */
     String table() {
         List<String> builds = builds();
+        List<String> ratios = ratios();
+        Map<String, Map<String, Double>> medians = medians();
         List<String> header = new ArrayList<>();
         header.add("metric (median, min..max; ms, MiB or count)");
         builds.forEach(header::add);
-        header.addAll(RATIOS);
+        header.addAll(ratios);
         List<List<String>> rows = new ArrayList<>();
         for (Metric metric : metrics()) {
             List<String> row = new ArrayList<>();
             row.add(metric.label());
-            Map<String, Double> medians = new LinkedHashMap<>();
             for (String build : builds) {
                 Summary s = Summary.of(values(build, metric.value()));
-                medians.put(build, s.median());
                 row.add(format(s.median(), metric.unit()) + " (" + format(s.min(), metric.unit()) + ".."
                         + format(s.max(), metric.unit()) + ")");
             }
-            RATIOS.forEach(ratio -> row.add(ratio(medians, ratio)));
+            ratios.forEach(ratio -> row.add(ratio(medians.get(metric.key()), ratio)));
             rows.add(row);
         }
-        Map<String, Double> sizes = new LinkedHashMap<>();
         List<String> artifactRow = new ArrayList<>();
         artifactRow.add("artifact bytes: classes + lib/");
         for (String build : builds) {
             Build.Artifact a = artifacts.get(build);
-            sizes.put(build, (double) a.totalBytes());
             artifactRow.add(String.format(Locale.ROOT, "%,d (%,d + %,d)", a.totalBytes(), a.classesBytes(),
                     a.libBytes()));
         }
-        RATIOS.forEach(ratio -> artifactRow.add(ratio(sizes, ratio)));
+        ratios.forEach(ratio -> artifactRow.add(ratio(medians.get("artifactBytes"), ratio)));
         rows.add(artifactRow);
 
         StringBuilder text = new StringBuilder();
         int runsPerBuild = (int) runs.stream().filter(r -> r.build().equals(builds.getFirst())).count();
         text.append(String.format(Locale.ROOT, "%nCold start, %s mode: %d runs per build, %d warm invocations each,"
-                        + " function JVM pinned to CPU %s, JDK %s%s%n%n",
+                        + " function JVM pinned to CPU %s, JDK %s%s%s%n%n",
                 options.primed() ? "primed (SnapStart hooks run before the first event)" : "on-demand", runsPerBuild,
                 options.warm(), options.cpu() < 0 ? "(none)" : Integer.toString(options.cpu()),
-                System.getProperty("java.version"),
+                System.getProperty("java.version"), baselineNote(options),
                 options.functionEnv().isEmpty() ? "" : ", function environment " + options.functionEnv()));
         text.append(align(header, rows));
+        return text.toString();
+    }
+
+    /** {@code , baseline main (8a5273e)} and its environment, or nothing without a baseline. */
+    static String baselineNote(Options options) {
+        if (options.baseline() == null) {
+            return "";
+        }
+        return ", baseline " + options.baseline().ref() + " (" + ColdStartBenchmark.shortCommit(options.baseline())
+                + ")" + (options.baselineEnv().isEmpty() ? "" : " with environment " + options.baselineEnv());
+    }
+
+    /**
+     * The packages whose class counts by first response differ between the function and the baseline, largest
+     * difference first: where a change in the classes loaded comes from. Empty without a baseline's class log.
+     */
+    String classDifferences(int top) {
+        List<ClassLoadLog.Loaded> function = classes.get(Build.FUNCTION);
+        List<ClassLoadLog.Loaded> baseline = classes.get(Build.BASELINE);
+        if (function == null || baseline == null) {
+            return "";
+        }
+        Map<String, int[]> f = counts(function, classRuns.get(Build.FUNCTION), ClassLoadLog.Loaded::packageName);
+        Map<String, int[]> b = counts(baseline, classRuns.get(Build.BASELINE), ClassLoadLog.Loaded::packageName);
+        Map<String, int[]> both = new LinkedHashMap<>();
+        f.forEach((pkg, n) -> both.computeIfAbsent(pkg, k -> new int[2])[0] = n[0] + n[1]);
+        b.forEach((pkg, n) -> both.computeIfAbsent(pkg, k -> new int[2])[1] = n[0] + n[1]);
+        List<List<String>> rows = new ArrayList<>();
+        both.entrySet().stream()
+                .filter(e -> e.getValue()[0] != e.getValue()[1])
+                .sorted(Comparator.comparingInt((Map.Entry<String, int[]> e) ->
+                        -Math.abs(e.getValue()[0] - e.getValue()[1])).thenComparing(Map.Entry::getKey))
+                .limit(top)
+                .forEach(e -> rows.add(List.of(e.getKey(), Integer.toString(e.getValue()[1]),
+                        Integer.toString(e.getValue()[0]),
+                        String.format(Locale.ROOT, "%+d", e.getValue()[0] - e.getValue()[1]))));
+        StringBuilder text = new StringBuilder();
+        text.append(String.format(Locale.ROOT, "%nClasses by first response, function (round %d) vs baseline"
+                        + " (round %d): packages that differ%n%n", classRuns.get(Build.FUNCTION).round(),
+                classRuns.get(Build.BASELINE).round()));
+        if (rows.isEmpty()) {
+            text.append("(none: every package loads as many classes)\n");
+        } else {
+            text.append(align(List.of("package", "baseline", "function", "difference"), rows));
+        }
         return text.toString();
     }
 
@@ -167,7 +246,30 @@ final class Report {
         meta.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
                 + System.getProperty("os.arch"));
         meta.put("driverAvailableProcessors", Runtime.getRuntime().availableProcessors());
+        meta.put("functionEnv", options.functionEnv());
+        if (options.baseline() != null) {
+            Map<String, Object> baseline = new LinkedHashMap<>();
+            baseline.put("ref", options.baseline().ref());
+            baseline.put("commit", options.baseline().commit());
+            baseline.put("env", options.baselineEnv());
+            meta.put("baseline", baseline);
+        }
         root.put("meta", meta);
+        Map<String, Map<String, Double>> medians = medians();
+        Map<String, Object> medianJson = new LinkedHashMap<>();
+        medians.forEach((key, perBuild) -> {
+            Map<String, Object> values = new LinkedHashMap<>();
+            perBuild.forEach((build, value) -> values.put(build, nullIfNaN(value)));
+            medianJson.put(key, values);
+        });
+        root.put("medians", medianJson);
+        Map<String, Object> ratioJson = new LinkedHashMap<>();
+        for (String ratio : ratios()) {
+            Map<String, Object> values = new LinkedHashMap<>();
+            medians.forEach((key, perBuild) -> values.put(key, ratioValue(perBuild, ratio)));
+            ratioJson.put(ratio, values);
+        }
+        root.put("ratios", ratioJson);
         Map<String, Object> sizes = new LinkedHashMap<>();
         artifacts.forEach((build, a) -> sizes.put(build, Map.of("classesBytes", a.classesBytes(),
                 "libBytes", a.libBytes(), "totalBytes", a.totalBytes())));
@@ -218,7 +320,7 @@ final class Report {
     }
 
     private List<String> builds() {
-        List<String> order = new ArrayList<>(List.of(Build.FLOOR, Build.NAIVE, Build.FUNCTION));
+        List<String> order = new ArrayList<>(List.of(Build.FLOOR, Build.NAIVE, Build.BASELINE, Build.FUNCTION));
         order.removeIf(b -> runs.stream().noneMatch(r -> r.build().equals(b)));
         return order;
     }
@@ -228,13 +330,19 @@ final class Report {
     }
 
     private static String ratio(Map<String, Double> medians, String ratio) {
+        Double value = ratioValue(medians, ratio);
+        return value == null ? "-" : String.format(Locale.ROOT, "%.2fx", value);
+    }
+
+    /** {@code top/bottom} of two builds' medians, or {@code null} when either is missing or the bottom is 0. */
+    private static Double ratioValue(Map<String, Double> medians, String ratio) {
         String[] pair = ratio.split("/");
         Double top = medians.get(pair[0]);
         Double bottom = medians.get(pair[1]);
         if (top == null || bottom == null || Double.isNaN(top) || Double.isNaN(bottom) || bottom == 0) {
-            return "-";
+            return null;
         }
-        return String.format(Locale.ROOT, "%.2fx", top / bottom);
+        return top / bottom;
     }
 
     private static String format(double value, Unit unit) {
@@ -264,7 +372,7 @@ final class Report {
     }
 
     /** Left-aligns the first column, right-aligns the others. */
-    private static String align(List<String> header, List<List<String>> rows) {
+    static String align(List<String> header, List<List<String>> rows) {
         int[] widths = new int[header.size()];
         List<List<String>> all = new ArrayList<>();
         all.add(header);
