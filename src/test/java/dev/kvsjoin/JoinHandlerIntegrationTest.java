@@ -331,17 +331,11 @@ class JoinHandlerIntegrationTest {
 
     @ParameterizedTest
     @ValueSource(strings = {
-        "apigw-http-v2-iam-authorizer.powertools-python.json",
-        "apigw-http-v2.awsdocs-capture.json",
         "apigw-http-v2.java-libs-tests.json",
         "apigw-http-v2.samcli.FILLED.json",
-        "apigw-http-v2.samcli.TEMPLATE.json",
-        "apigw-rest-v1-proxy.awsdocs-capture.json",
-        "apigw-rest-v1-proxy.java-libs-tests.json",
         "apigw-rest-v1-proxy.samcli.FILLED.json",
-        "apigw-rest-v1-proxy.samcli.TEMPLATE.json",
     })
-    void apiGatewaySamples_whenBodyIsNotARequest_answer400(String file) throws IOException {
+    void apiGatewayPostSamples_whenBodyIsNotARequest_answer400(String file) throws IOException {
         JsonNode response = JSON.readTree(invoke(event(file)));
 
         assertThat(response.get("statusCode").asInt()).isEqualTo(400);
@@ -353,12 +347,56 @@ class JoinHandlerIntegrationTest {
 
     @ParameterizedTest
     @ValueSource(strings = {
+        "apigw-http-v2-iam-authorizer.powertools-python.json",
+        "apigw-http-v2.awsdocs-capture.json",
+        "apigw-http-v2.samcli.TEMPLATE.json",
+        "apigw-rest-v1-proxy.awsdocs-capture.json",
+        "apigw-rest-v1-proxy.java-libs-tests.json",
+        "apigw-rest-v1-proxy.samcli.TEMPLATE.json",
+    })
+    void apiGatewaySamples_whenMethodIsNotPost_answer405AllowingPost(String file) throws IOException {
+        JsonNode response = JSON.readTree(invoke(event(file)));
+
+        assertThat(response.get("statusCode").asInt()).isEqualTo(405);
+        assertThat(response.get("headers").get("allow").asText()).isEqualTo("POST");
+        assertThat(response.get("headers").get("content-type").asText()).isEqualTo("application/json");
+        JsonNode body = JSON.readTree(response.get("body").asText());
+        assertThat(body.get("error").asText()).isEqualTo("MethodNotAllowed");
+        assertThat(body.get("requestId").asText()).startsWith("req-");
+        assertThat(kvs.requests()).isEmpty();
+        assertThat(lastLog().get("error_code").asText()).isEqualTo("MethodNotAllowed");
+        assertThat(lastLog().get("http_status").asInt()).isEqualTo(405);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"GET", "DELETE", "PUT", "PATCH", "HEAD", "OPTIONS", "post"})
+    void httpApiAndRest_whenValidBodyComesWithAnotherMethod_answer405WithoutJoining(String method)
+            throws IOException {
+        String body = JSON.writeValueAsString(new String(request(ARN, "viewer-1"), StandardCharsets.UTF_8));
+        byte[] httpApi = utf8("""
+                {"version":"2.0","routeKey":"ANY /join","rawPath":"/join",
+                 "requestContext":{"http":{"method":"%s","path":"/join"}},"body":%s,"isBase64Encoded":false}"""
+                .formatted(method, body));
+        byte[] rest = utf8("""
+                {"resource":"/join","path":"/join","httpMethod":"%s","requestContext":{"httpMethod":"%s"},
+                 "body":%s,"isBase64Encoded":false}""".formatted(method, method, body));
+
+        for (byte[] event : List.of(httpApi, rest)) {
+            JsonNode response = JSON.readTree(invoke(event));
+
+            assertThat(response.get("statusCode").asInt()).isEqualTo(405);
+            assertThat(response.get("headers").get("allow").asText()).isEqualTo("POST");
+        }
+        assertThat(kvs.requests()).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
         "eventbridge-rule-scheduled-event-with-detail.powertools-java.json",
         "eventbridge-rule-scheduled-event.java-libs-tests.json",
         "eventbridge-rule-scheduled-event.samcli.FILLED.json",
         "eventbridge-rule-scheduled-event.samcli.TEMPLATE.json",
         "eventbridge-scheduler-default-payload.dotnet-issue-1864.json",
-        "eventbridge-rule-scheduled-event.awsdocs-camelCase-NOT-WIRE-FORMAT.json",
         "stepfunctions-error-output.samcli.FILLED.json",
         "stepfunctions-error-output.samcli.TEMPLATE.json",
     })
@@ -367,6 +405,14 @@ class JoinHandlerIntegrationTest {
                 .isExactlyInstanceOf(InvalidRequestException.class)
                 .hasMessageContaining("channelArn: is required")
                 .hasMessageContaining("clientId: is required");
+        assertThat(kvs.requests()).isEmpty();
+    }
+
+    @Test
+    void eventBridgeSample_whenSerialisedFromJavaObject_throwsInvalidRequestNamingTheEnvelopeField() {
+        assertThatThrownBy(() -> invoke(event("eventbridge-rule-scheduled-event.awsdocs-camelCase-NOT-WIRE-FORMAT.json")))
+                .isExactlyInstanceOf(InvalidRequestException.class)
+                .hasMessageContaining("detail-type: is required");
         assertThat(kvs.requests()).isEmpty();
     }
 
