@@ -367,6 +367,7 @@ class TemplateTest {
         Map<String, Trigger> triggers = Map.of(
                 "http-api.json", Trigger.HTTP_API,
                 "invalid-http-api.json", Trigger.HTTP_API,
+                "invalid-method-http-api.json", Trigger.HTTP_API,
                 "rest-api.json", Trigger.REST_API,
                 "eventbridge-rule.json", Trigger.EVENTBRIDGE,
                 "scheduler.json", Trigger.DIRECT,
@@ -379,6 +380,10 @@ class TemplateTest {
             EventDecoder.Decoded decoded = EventDecoder.decode(Files.readAllBytes(EVENTS.resolve(name)));
 
             assertThat(decoded.trigger()).as(name).isEqualTo(triggers.get(name));
+            if (name.equals("invalid-method-http-api.json")) {
+                assertThat(decoded).as(name).isInstanceOf(EventDecoder.Decoded.MethodNotAllowed.class);
+                continue;
+            }
             assertThat(decoded).as(name).isInstanceOf(EventDecoder.Decoded.Request.class);
             JoinRequest.Validation validation = JoinRequest.validate(((EventDecoder.Decoded.Request) decoded).request());
             if (name.startsWith("invalid-")) {
