@@ -48,8 +48,9 @@ class JsonTest {
                 .startsWith("has a number longer than 64 digits");
     }
 
+    /** Jackson counts UTF-16 units in strings: one for "a", two for an emoji. */
     @ParameterizedTest
-    @ValueSource(strings = {"a", "é", "€", "😀"})
+    @ValueSource(strings = {"a", "😀"})
     void parse_whenStringAtAndBeyondTheLimitInCharacters_namesTheLimitBeyond(String character) {
         assertThat(Json.parse(utf8("[\"" + character.repeat(Json.MAX_STRING_CHARS) + "\"]")))
                 .isInstanceOf(List.class);
@@ -63,6 +64,7 @@ class JsonTest {
                 .startsWith("has a string longer than 2097152 characters");
     }
 
+    /** Jackson counts UTF-8 bytes in keys: one to four per character. */
     @ParameterizedTest
     @ValueSource(strings = {"a", "é", "€", "😀"})
     void parse_whenKeyAtAndBeyondTheLimitInCharacters_namesTheLimitBeyond(String character) {
