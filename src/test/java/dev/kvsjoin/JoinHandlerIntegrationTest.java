@@ -408,6 +408,84 @@ class JoinHandlerIntegrationTest {
         assertThat(kvs.requests()).isEmpty();
     }
 
+    private JsonNode problemsOf(JsonNode proxyResponse) throws IOException {
+        assertThat(proxyResponse.get("statusCode").asInt()).isEqualTo(400);
+        return JSON.readTree(proxyResponse.get("body").asText()).get("problems");
+    }
+
+    @Test
+    void httpApi_whenBase64BodyHasOverlongUtf8_answers400NamingBodyInsteadOfJoining() throws IOException {
+        // "probe-" + C1 A1 C1 A1: read leniently, "probe-aa", a valid client id
+        byte[] head = utf8("{\"channelArn\":\"" + ARN + "\",\"clientId\":\"probe-");
+        byte[] body = new byte[head.length + 6];
+        System.arraycopy(head, 0, body, 0, head.length);
+        byte[] tail = {(byte) 0xC1, (byte) 0xA1, (byte) 0xC1, (byte) 0xA1, '"', '}'};
+        System.arraycopy(tail, 0, body, head.length, tail.length);
+
+        JsonNode problems = problemsOf(httpResponse(body));
+
+        assertThat(problems).hasSize(1);
+        assertThat(problems.get(0).asText()).startsWith("body: is not valid UTF-8 (malformed byte sequence at byte "
+                + head.length + ")");
+        assertThat(kvs.requests()).isEmpty();
+    }
+
+    @Test
+    void httpApi_whenBodyRepeatsAKey_answers400InsteadOfTakingTheLast() throws IOException {
+        JsonNode problems = problemsOf(httpResponse(utf8(
+                "{\"channelArn\":\"" + ARN + "\",\"clientId\":\"no way\",\"clientId\":\"viewer-1\"}")));
+
+        assertThat(problems.get(0).asText()).startsWith("body: has a duplicate key (line 1, column ");
+        assertThat(kvs.requests()).isEmpty();
+    }
+
+    @Test
+    void httpApi_whenBase64FlagIsAString_answers400NamingIt() throws IOException {
+        String body = JSON.writeValueAsString(new String(request(ARN, "viewer-1"), StandardCharsets.UTF_8));
+        byte[] event = utf8("""
+                {"version":"2.0","routeKey":"POST /join","requestContext":{"http":{"method":"POST"}},
+                 "body":%s,"isBase64Encoded":"true"}""".formatted(body));
+
+        JsonNode problems = problemsOf(JSON.readTree(invoke(event)));
+
+        assertThat(problems.get(0).asText())
+                .isEqualTo("isBase64Encoded: must be true or false (received a string of 4 characters)");
+        assertThat(kvs.requests()).isEmpty();
+    }
+
+    @Test
+    void httpApi_whenEventLacksRequestContext_answers400AsAProxyResponse() throws IOException {
+        String body = JSON.writeValueAsString(new String(request(ARN, "viewer-1"), StandardCharsets.UTF_8));
+        byte[] event = utf8("""
+                {"version":"2.0","routeKey":"POST /join","rawPath":"/join","body":%s,"isBase64Encoded":false}"""
+                .formatted(body));
+
+        JsonNode problems = problemsOf(JSON.readTree(invoke(event)));
+
+        assertThat(problems.get(1).asText()).isEqualTo("requestContext: is required");
+        assertThat(kvs.requests()).isEmpty();
+    }
+
+    @Test
+    void stepFunctions_whenInputAlsoCarriesRequestContext_throwsInvalidRequestInsteadOfAProxyResponse() {
+        byte[] input = utf8(new String(request(ARN, "viewer-1"), StandardCharsets.UTF_8)
+                .replace("}", ",\"requestContext\":{\"http\":{\"method\":\"POST\"}}}"));
+
+        assertThatThrownBy(() -> invoke(input))
+                .isExactlyInstanceOf(InvalidRequestException.class)
+                .hasMessageContaining("event: has fields of an API Gateway or EventBridge envelope (requestContext)");
+        assertThat(kvs.requests()).isEmpty();
+    }
+
+    @Test
+    void stepFunctions_whenClientIdIs256Emoji_countsCharacters() {
+        assertThatThrownBy(() -> invoke(request(ARN, "\uD83D\uDE00".repeat(256))))
+                .isExactlyInstanceOf(InvalidRequestException.class)
+                .hasMessageContaining("(received 256 characters, the first one not allowed at position 1)");
+        assertThatThrownBy(() -> invoke(request(ARN, "\uD83D\uDE00".repeat(257))))
+                .hasMessageContaining("clientId: must be at most 256 characters (received 257)");
+    }
+
     @Test
     void eventBridgeSample_whenSerialisedFromJavaObject_throwsInvalidRequestNamingTheEnvelopeField() {
         assertThatThrownBy(() -> invoke(event("eventbridge-rule-scheduled-event.awsdocs-camelCase-NOT-WIRE-FORMAT.json")))
