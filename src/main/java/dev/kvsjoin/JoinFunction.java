@@ -53,13 +53,14 @@ final class JoinFunction {
     }
 
     private Outcome join(EventDecoder.Decoded decoded, Context context) {
-        if (!decoded.problems().isEmpty()) {
-            return Outcome.Rejected.invalid(decoded.problems());
-        }
-        return switch (JoinRequest.validate(decoded.request())) {
-            case JoinRequest.Validation.Invalid invalid -> Outcome.Rejected.invalid(invalid.problems());
-            case JoinRequest.Validation.Valid valid -> joiner.join(valid.request(),
-                    Duration.ofMillis(context.getRemainingTimeInMillis()).minus(RESERVE));
+        return switch (decoded) {
+            case EventDecoder.Decoded.Invalid invalid -> Outcome.Rejected.invalid(invalid.problems());
+            case EventDecoder.Decoded.MethodNotAllowed notAllowed -> Outcome.Rejected.methodNotAllowed();
+            case EventDecoder.Decoded.Request request -> switch (JoinRequest.validate(request.request())) {
+                case JoinRequest.Validation.Invalid invalid -> Outcome.Rejected.invalid(invalid.problems());
+                case JoinRequest.Validation.Valid valid -> joiner.join(valid.request(),
+                        Duration.ofMillis(context.getRemainingTimeInMillis()).minus(RESERVE));
+            };
         };
     }
 
@@ -112,7 +113,7 @@ final class JoinFunction {
         return switch (outcome) {
             case Outcome.Joined joined -> Level.INFO;
             case Outcome.Rejected rejected -> switch (rejected.reason()) {
-                case INVALID_REQUEST, INVALID_ARGUMENT, NOT_FOUND -> Level.INFO;
+                case INVALID_REQUEST, METHOD_NOT_ALLOWED, INVALID_ARGUMENT, NOT_FOUND -> Level.INFO;
                 case ACCESS_DENIED, THROTTLED, UPSTREAM_UNAVAILABLE, UPSTREAM_ERROR -> Level.WARN;
                 case INTERNAL -> Level.ERROR;
             };

@@ -118,13 +118,17 @@ final class Priming {
     private static List<byte[]> events() {
         String request = "{\"channelArn\":\"" + CHANNEL + "\",\"clientId\":\"priming\"}";
         String body = Base64.getEncoder().encodeToString(request.getBytes(StandardCharsets.UTF_8));
+        String bus = "\"version\":\"0\",\"id\":\"priming\",\"account\":\"000000000000\",\"time\":"
+                + "\"2026-01-01T00:00:00Z\",\"region\":\"us-east-1\",\"resources\":[],";
+        String httpApi = "{\"version\":\"2.0\",\"routeKey\":\"POST /join\",\"requestContext\":{\"http\":"
+                + "{\"method\":\"POST\"}},\"body\":\"" + body + "\",\"isBase64Encoded\":true}";
         return List.of(
-                "{\"version\":\"2.0\",\"routeKey\":\"POST /join\",\"requestContext\":{\"http\":{\"method\":\"POST\"}},"
-                        + "\"body\":\"" + body + "\",\"isBase64Encoded\":true}",
-                "{\"resource\":\"/join\",\"httpMethod\":\"POST\",\"requestContext\":{},\"body\":"
-                        + quoted(request) + ",\"isBase64Encoded\":false}",
-                "{\"version\":\"0\",\"detail-type\":\"Join\",\"source\":\"priming\",\"detail\":" + request + "}",
-                "{\"version\":\"0\",\"detail-type\":\"Scheduled Event\",\"source\":\"aws.scheduler\",\"detail\":"
+                httpApi,
+                httpApi.replace("\"method\":\"POST\"", "\"method\":\"GET\""),
+                "{\"resource\":\"/join\",\"path\":\"/join\",\"httpMethod\":\"POST\",\"requestContext\":{},"
+                        + "\"body\":" + quoted(request) + ",\"isBase64Encoded\":false}",
+                "{" + bus + "\"detail-type\":\"Join\",\"source\":\"priming\",\"detail\":" + request + "}",
+                "{" + bus + "\"detail-type\":\"Scheduled Event\",\"source\":\"aws.scheduler\",\"detail\":"
                         + quoted(request) + "}",
                 request,
                 request.replace("\"priming\"", "\"" + DENIED + "\""),

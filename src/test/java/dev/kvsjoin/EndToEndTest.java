@@ -48,6 +48,14 @@ class EndToEndTest {
 
     /** The documented outcome of each file in events/ (see events/README.md). */
     static final Map<String, Consumer<FunctionProcess.Call>> EXPECTED = Map.of(
+            "invalid-method-http-api.json", call -> {
+                JsonNode answer = response(call);
+                assertThat(answer.path("statusCode").asInt()).isEqualTo(405);
+                assertThat(answer.path("headers").path("allow").asText()).isEqualTo("POST");
+                JsonNode body = body(answer);
+                assertThat(body.path("error").asText()).isEqualTo("MethodNotAllowed");
+                assertThat(body.path("requestId").asText()).isEqualTo(call.invocation().requestId());
+            },
             "http-api.json", call -> assertHttpJoined(response(call)),
             "rest-api.json", call -> assertHttpJoined(response(call)),
             "eventbridge-rule.json", call -> assertJoined(response(call)),

@@ -331,17 +331,11 @@ class JoinHandlerIntegrationTest {
 
     @ParameterizedTest
     @ValueSource(strings = {
-        "apigw-http-v2-iam-authorizer.powertools-python.json",
-        "apigw-http-v2.awsdocs-capture.json",
         "apigw-http-v2.java-libs-tests.json",
         "apigw-http-v2.samcli.FILLED.json",
-        "apigw-http-v2.samcli.TEMPLATE.json",
-        "apigw-rest-v1-proxy.awsdocs-capture.json",
-        "apigw-rest-v1-proxy.java-libs-tests.json",
         "apigw-rest-v1-proxy.samcli.FILLED.json",
-        "apigw-rest-v1-proxy.samcli.TEMPLATE.json",
     })
-    void apiGatewaySamples_whenBodyIsNotARequest_answer400(String file) throws IOException {
+    void apiGatewayPostSamples_whenBodyIsNotARequest_answer400(String file) throws IOException {
         JsonNode response = JSON.readTree(invoke(event(file)));
 
         assertThat(response.get("statusCode").asInt()).isEqualTo(400);
@@ -353,12 +347,56 @@ class JoinHandlerIntegrationTest {
 
     @ParameterizedTest
     @ValueSource(strings = {
+        "apigw-http-v2-iam-authorizer.powertools-python.json",
+        "apigw-http-v2.awsdocs-capture.json",
+        "apigw-http-v2.samcli.TEMPLATE.json",
+        "apigw-rest-v1-proxy.awsdocs-capture.json",
+        "apigw-rest-v1-proxy.java-libs-tests.json",
+        "apigw-rest-v1-proxy.samcli.TEMPLATE.json",
+    })
+    void apiGatewaySamples_whenMethodIsNotPost_answer405AllowingPost(String file) throws IOException {
+        JsonNode response = JSON.readTree(invoke(event(file)));
+
+        assertThat(response.get("statusCode").asInt()).isEqualTo(405);
+        assertThat(response.get("headers").get("allow").asText()).isEqualTo("POST");
+        assertThat(response.get("headers").get("content-type").asText()).isEqualTo("application/json");
+        JsonNode body = JSON.readTree(response.get("body").asText());
+        assertThat(body.get("error").asText()).isEqualTo("MethodNotAllowed");
+        assertThat(body.get("requestId").asText()).startsWith("req-");
+        assertThat(kvs.requests()).isEmpty();
+        assertThat(lastLog().get("error_code").asText()).isEqualTo("MethodNotAllowed");
+        assertThat(lastLog().get("http_status").asInt()).isEqualTo(405);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"GET", "DELETE", "PUT", "PATCH", "HEAD", "OPTIONS", "post"})
+    void httpApiAndRest_whenValidBodyComesWithAnotherMethod_answer405WithoutJoining(String method)
+            throws IOException {
+        String body = JSON.writeValueAsString(new String(request(ARN, "viewer-1"), StandardCharsets.UTF_8));
+        byte[] httpApi = utf8("""
+                {"version":"2.0","routeKey":"ANY /join","rawPath":"/join",
+                 "requestContext":{"http":{"method":"%s","path":"/join"}},"body":%s,"isBase64Encoded":false}"""
+                .formatted(method, body));
+        byte[] rest = utf8("""
+                {"resource":"/join","path":"/join","httpMethod":"%s","requestContext":{"httpMethod":"%s"},
+                 "body":%s,"isBase64Encoded":false}""".formatted(method, method, body));
+
+        for (byte[] event : List.of(httpApi, rest)) {
+            JsonNode response = JSON.readTree(invoke(event));
+
+            assertThat(response.get("statusCode").asInt()).isEqualTo(405);
+            assertThat(response.get("headers").get("allow").asText()).isEqualTo("POST");
+        }
+        assertThat(kvs.requests()).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
         "eventbridge-rule-scheduled-event-with-detail.powertools-java.json",
         "eventbridge-rule-scheduled-event.java-libs-tests.json",
         "eventbridge-rule-scheduled-event.samcli.FILLED.json",
         "eventbridge-rule-scheduled-event.samcli.TEMPLATE.json",
         "eventbridge-scheduler-default-payload.dotnet-issue-1864.json",
-        "eventbridge-rule-scheduled-event.awsdocs-camelCase-NOT-WIRE-FORMAT.json",
         "stepfunctions-error-output.samcli.FILLED.json",
         "stepfunctions-error-output.samcli.TEMPLATE.json",
     })
@@ -367,6 +405,92 @@ class JoinHandlerIntegrationTest {
                 .isExactlyInstanceOf(InvalidRequestException.class)
                 .hasMessageContaining("channelArn: is required")
                 .hasMessageContaining("clientId: is required");
+        assertThat(kvs.requests()).isEmpty();
+    }
+
+    private JsonNode problemsOf(JsonNode proxyResponse) throws IOException {
+        assertThat(proxyResponse.get("statusCode").asInt()).isEqualTo(400);
+        return JSON.readTree(proxyResponse.get("body").asText()).get("problems");
+    }
+
+    @Test
+    void httpApi_whenBase64BodyHasOverlongUtf8_answers400NamingBodyInsteadOfJoining() throws IOException {
+        // "probe-" + C1 A1 C1 A1: read leniently, "probe-aa", a valid client id
+        byte[] head = utf8("{\"channelArn\":\"" + ARN + "\",\"clientId\":\"probe-");
+        byte[] body = new byte[head.length + 6];
+        System.arraycopy(head, 0, body, 0, head.length);
+        byte[] tail = {(byte) 0xC1, (byte) 0xA1, (byte) 0xC1, (byte) 0xA1, '"', '}'};
+        System.arraycopy(tail, 0, body, head.length, tail.length);
+
+        JsonNode problems = problemsOf(httpResponse(body));
+
+        assertThat(problems).hasSize(1);
+        assertThat(problems.get(0).asText()).startsWith("body: is not valid UTF-8 (malformed byte sequence at byte "
+                + head.length + ")");
+        assertThat(kvs.requests()).isEmpty();
+    }
+
+    @Test
+    void httpApi_whenBodyRepeatsAKey_answers400InsteadOfTakingTheLast() throws IOException {
+        JsonNode problems = problemsOf(httpResponse(utf8(
+                "{\"channelArn\":\"" + ARN + "\",\"clientId\":\"no way\",\"clientId\":\"viewer-1\"}")));
+
+        assertThat(problems.get(0).asText()).startsWith("body: has a duplicate key (line 1, column ");
+        assertThat(kvs.requests()).isEmpty();
+    }
+
+    @Test
+    void httpApi_whenBase64FlagIsAString_answers400NamingIt() throws IOException {
+        String body = JSON.writeValueAsString(new String(request(ARN, "viewer-1"), StandardCharsets.UTF_8));
+        byte[] event = utf8("""
+                {"version":"2.0","routeKey":"POST /join","requestContext":{"http":{"method":"POST"}},
+                 "body":%s,"isBase64Encoded":"true"}""".formatted(body));
+
+        JsonNode problems = problemsOf(JSON.readTree(invoke(event)));
+
+        assertThat(problems.get(0).asText())
+                .isEqualTo("isBase64Encoded: must be true or false (received a string of 4 characters)");
+        assertThat(kvs.requests()).isEmpty();
+    }
+
+    @Test
+    void httpApi_whenEventLacksRequestContext_answers400AsAProxyResponse() throws IOException {
+        String body = JSON.writeValueAsString(new String(request(ARN, "viewer-1"), StandardCharsets.UTF_8));
+        byte[] event = utf8("""
+                {"version":"2.0","routeKey":"POST /join","rawPath":"/join","body":%s,"isBase64Encoded":false}"""
+                .formatted(body));
+
+        JsonNode problems = problemsOf(JSON.readTree(invoke(event)));
+
+        assertThat(problems.get(1).asText()).isEqualTo("requestContext: is required");
+        assertThat(kvs.requests()).isEmpty();
+    }
+
+    @Test
+    void stepFunctions_whenInputAlsoCarriesRequestContext_throwsInvalidRequestInsteadOfAProxyResponse() {
+        byte[] input = utf8(new String(request(ARN, "viewer-1"), StandardCharsets.UTF_8)
+                .replace("}", ",\"requestContext\":{\"http\":{\"method\":\"POST\"}}}"));
+
+        assertThatThrownBy(() -> invoke(input))
+                .isExactlyInstanceOf(InvalidRequestException.class)
+                .hasMessageContaining("event: has fields of an API Gateway or EventBridge envelope (requestContext)");
+        assertThat(kvs.requests()).isEmpty();
+    }
+
+    @Test
+    void stepFunctions_whenClientIdIs256Emoji_countsCharacters() {
+        assertThatThrownBy(() -> invoke(request(ARN, "\uD83D\uDE00".repeat(256))))
+                .isExactlyInstanceOf(InvalidRequestException.class)
+                .hasMessageContaining("(received 256 characters, the first one not allowed at position 1)");
+        assertThatThrownBy(() -> invoke(request(ARN, "\uD83D\uDE00".repeat(257))))
+                .hasMessageContaining("clientId: must be at most 256 characters (received 257)");
+    }
+
+    @Test
+    void eventBridgeSample_whenSerialisedFromJavaObject_throwsInvalidRequestNamingTheEnvelopeField() {
+        assertThatThrownBy(() -> invoke(event("eventbridge-rule-scheduled-event.awsdocs-camelCase-NOT-WIRE-FORMAT.json")))
+                .isExactlyInstanceOf(InvalidRequestException.class)
+                .hasMessageContaining("detail-type: is required");
         assertThat(kvs.requests()).isEmpty();
     }
 

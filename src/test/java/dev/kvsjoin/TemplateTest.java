@@ -367,6 +367,7 @@ class TemplateTest {
         Map<String, Trigger> triggers = Map.of(
                 "http-api.json", Trigger.HTTP_API,
                 "invalid-http-api.json", Trigger.HTTP_API,
+                "invalid-method-http-api.json", Trigger.HTTP_API,
                 "rest-api.json", Trigger.REST_API,
                 "eventbridge-rule.json", Trigger.EVENTBRIDGE,
                 "scheduler.json", Trigger.DIRECT,
@@ -377,18 +378,22 @@ class TemplateTest {
 
         for (String name : names) {
             EventDecoder.Decoded decoded = EventDecoder.decode(Files.readAllBytes(EVENTS.resolve(name)));
-            JoinRequest.Validation validation = JoinRequest.validate(decoded.request());
 
             assertThat(decoded.trigger()).as(name).isEqualTo(triggers.get(name));
-            assertThat(decoded.problems()).as(name).isEmpty();
+            if (name.equals("invalid-method-http-api.json")) {
+                assertThat(decoded).as(name).isInstanceOf(EventDecoder.Decoded.MethodNotAllowed.class);
+                continue;
+            }
+            assertThat(decoded).as(name).isInstanceOf(EventDecoder.Decoded.Request.class);
+            JoinRequest.Validation validation = JoinRequest.validate(((EventDecoder.Decoded.Request) decoded).request());
             if (name.startsWith("invalid-")) {
                 assertThat(validation).as(name).isInstanceOf(JoinRequest.Validation.Invalid.class);
             } else {
                 assertThat(validation).as(name).isInstanceOf(JoinRequest.Validation.Valid.class);
             }
         }
-        JoinRequest.Validation invalidHttp = JoinRequest.validate(
-                EventDecoder.decode(Files.readAllBytes(EVENTS.resolve("invalid-http-api.json"))).request());
+        JoinRequest.Validation invalidHttp = JoinRequest.validate(((EventDecoder.Decoded.Request) EventDecoder.decode(
+                Files.readAllBytes(EVENTS.resolve("invalid-http-api.json")))).request());
         assertThat(((JoinRequest.Validation.Invalid) invalidHttp).problems())
                 .as("a 400 listing both fields")
                 .hasSize(2)

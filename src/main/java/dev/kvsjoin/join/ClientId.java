@@ -12,24 +12,29 @@ public record ClientId(String value) {
         }
     }
 
-    /** Returns the problem with {@code raw}, or {@code null} when it is a valid client id. */
+    /**
+     * Returns the problem with {@code raw}, or {@code null} when it is a valid client id. Lengths and positions count
+     * characters (Unicode code points), as a person would.
+     */
     static String problem(String raw) {
         if (raw.isEmpty()) {
             return FIELD + ": must not be empty";
         }
-        if (raw.length() > MAX_LENGTH) {
-            return FIELD + ": must be at most " + MAX_LENGTH + " characters (received " + raw.length() + ")";
+        int characters = raw.codePointCount(0, raw.length());
+        if (characters > MAX_LENGTH) {
+            return FIELD + ": must be at most " + MAX_LENGTH + " characters (received " + characters + ")";
         }
-        for (int i = 0; i < raw.length(); i++) {
-            if (!allowed(raw.charAt(i))) {
+        int position = 1;
+        for (int i = 0; i < raw.length(); i += Character.charCount(raw.codePointAt(i)), position++) {
+            if (!allowed(raw.codePointAt(i))) {
                 return FIELD + ": may contain only letters, digits, '_', '.' and '-' (received "
-                        + raw.length() + " characters, the first one not allowed at position " + (i + 1) + ")";
+                        + characters + " characters, the first one not allowed at position " + position + ")";
             }
         }
         return null;
     }
 
-    private static boolean allowed(char c) {
+    private static boolean allowed(int c) {
         return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
                 || c == '_' || c == '.' || c == '-';
     }

@@ -1,11 +1,15 @@
 package dev.kvsjoin.join;
 
+import dev.kvsjoin.json.Json;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 /** A valid request to join a channel's storage session as a viewer. */
 public record JoinRequest(ChannelArn channelArn, ClientId clientId) {
+
+    /** The request's own fields, by name. */
+    public static final List<String> FIELDS = List.of(ChannelArn.FIELD, ClientId.FIELD);
 
     /**
      * Validates a decoded request object, reporting every problem at once. Each problem names its field and the
@@ -14,7 +18,7 @@ public record JoinRequest(ChannelArn channelArn, ClientId clientId) {
     public static Validation validate(Object request) {
         if (!(request instanceof Map<?, ?> fields)) {
             return new Validation.Invalid(List.of("request: must be a JSON object with channelArn and clientId"
-                    + " (received " + Validation.describe(request) + ")"));
+                    + " (received " + Json.describe(request) + ")"));
         }
         List<String> problems = new ArrayList<>();
         String arn = text(fields, ChannelArn.FIELD, problems);
@@ -37,7 +41,7 @@ public record JoinRequest(ChannelArn channelArn, ClientId clientId) {
             return s;
         }
         if (value != null) {
-            problems.add(name + ": must be a string (received " + Validation.describe(value) + ")");
+            problems.add(name + ": must be a string (received " + Json.describe(value) + ")");
         } else if (fields.containsKey(name)) {
             problems.add(name + ": is required (received null)");
         } else {
@@ -70,26 +74,6 @@ public record JoinRequest(ChannelArn channelArn, ClientId clientId) {
 
         /** The problems found, each naming its field. */
         record Invalid(List<String> problems) implements Validation {
-        }
-
-        /** Describes a decoded JSON value by its type only. */
-        static String describe(Object value) {
-            if (value == null) {
-                return "null";
-            }
-            if (value instanceof String s) {
-                return "a string of " + s.length() + " characters";
-            }
-            if (value instanceof Map<?, ?>) {
-                return "an object";
-            }
-            if (value instanceof List<?>) {
-                return "an array";
-            }
-            if (value instanceof Boolean) {
-                return "a boolean";
-            }
-            return "a number";
         }
     }
 }

@@ -23,5 +23,10 @@ public sealed interface Outcome {
         public static Rejected invalid(List<String> problems) {
             return new Rejected(Reason.INVALID_REQUEST, "the request is invalid", problems, null, 0, null);
         }
+
+        public static Rejected methodNotAllowed() {
+            return new Rejected(Reason.METHOD_NOT_ALLOWED, "the method is not allowed; use POST", List.of(), null, 0,
+                    null);
+        }
     }
 }

@@ -7,6 +7,11 @@ package dev.kvsjoin.join;
 public enum Reason {
     /** The request failed validation or could not be decoded. */
     INVALID_REQUEST(400, "InvalidRequest", false),
+    /**
+     * An API Gateway request with another HTTP method than {@code POST}. Only HTTP callers can get it; for the
+     * others it maps to the invalid request's error.
+     */
+    METHOD_NOT_ALLOWED(405, "MethodNotAllowed", false),
     /** Kinesis Video rejected an argument ({@code InvalidArgumentException}). */
     INVALID_ARGUMENT(400, "InvalidArgument", false),
     /** The function's role may not call Kinesis Video on this channel ({@code AccessDeniedException}). */

@@ -7,20 +7,39 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Recognises the trigger from the event's shape and extracts the request object from it, without judging the
- * request itself: that is {@link dev.kvsjoin.join.JoinRequest#validate}'s work.
+ * Recognises the trigger from the event's shape ({@link Shape}) and extracts the request object from it, without
+ * judging the request itself: that is {@link dev.kvsjoin.join.JoinRequest#validate}'s work. Every document read on
+ * the way (the event, a base64 body, a Scheduler {@code detail} string) is parsed strictly, within the limits of
+ * {@link Json}.
  */
 public final class EventDecoder {
 
-    /** The trigger, and either the decoded request or the problems that kept it from being decoded. */
-    public record Decoded(Trigger trigger, Object request, List<String> problems) {
+    /** The largest event read: API Gateway's payload limit (Lambda itself delivers at most 6 MB). */
+    public static final int MAX_EVENT_BYTES = Json.MAX_DOCUMENT_BYTES;
+    /**
+     * The largest request document read from inside an envelope (an API Gateway body after base64 decoding, a
+     * Scheduler {@code detail} string): a join request is a few hundred bytes, a batch of a few hundred joins fits.
+     */
+    public static final int MAX_REQUEST_BYTES = 1024 * 1024;
+    /** The only HTTP method that joins. */
+    public static final String METHOD = "POST";
 
-        static Decoded of(Trigger trigger, Object request) {
-            return new Decoded(trigger, request, List.of());
+    /** What an event decodes to: the trigger, and the request or why there is none. */
+    public sealed interface Decoded {
+
+        /** Who invoked the function, as far as the event's shape tells; it decides the form of the answer. */
+        Trigger trigger();
+
+        /** The request object, not yet validated. */
+        record Request(Trigger trigger, Object request) implements Decoded {
         }
 
-        static Decoded problem(Trigger trigger, String problem) {
-            return new Decoded(trigger, null, List.of(problem));
+        /** The event or the document inside it cannot carry a request; each problem names its field. */
+        record Invalid(Trigger trigger, List<String> problems) implements Decoded {
+        }
+
+        /** An API Gateway request with another method than {@link #METHOD}. */
+        record MethodNotAllowed(Trigger trigger) implements Decoded {
         }
     }
 
@@ -30,49 +49,53 @@ public final class EventDecoder {
     public static Decoded decode(byte[] event) {
         Object root;
         try {
-            root = Json.parse(event);
+            root = Json.parse(event, MAX_EVENT_BYTES);
         } catch (Json.JsonSyntaxException e) {
-            return Decoded.problem(Trigger.DIRECT, "event: " + e.getMessage());
+            return invalid(Trigger.DIRECT, "event: " + e.getMessage());
         }
         if (!(root instanceof Map<?, ?> fields)) {
-            return Decoded.problem(Trigger.DIRECT, "event: must be a JSON object");
+            return invalid(Trigger.DIRECT, "event: must be a JSON object (received " + Json.describe(root) + ")");
         }
-        if (fields.get("requestContext") instanceof Map<?, ?> context) {
-            if (context.get("http") instanceof Map<?, ?> || "2.0".equals(fields.get("version"))) {
-                return body(Trigger.HTTP_API, fields);
-            }
-            if (fields.containsKey("httpMethod")) {
-                return body(Trigger.REST_API, fields);
-            }
-        }
-        if (fields.containsKey("detail-type") && fields.containsKey("source") && fields.containsKey("detail")) {
-            Trigger trigger = "aws.scheduler".equals(fields.get("source")) ? Trigger.SCHEDULER : Trigger.EVENTBRIDGE;
-            Object detail = fields.get("detail");
-            if (detail instanceof String text) {
-                return parse(trigger, "detail", text.getBytes(StandardCharsets.UTF_8));
-            }
-            return Decoded.of(trigger, detail);
-        }
-        return Decoded.of(Trigger.DIRECT, fields);
+        return switch (Shape.of(fields)) {
+            case Shape.Http http -> body(http);
+            case Shape.Bus bus -> bus.detail() instanceof String text
+                    ? parse(bus.trigger(), "detail", text.getBytes(StandardCharsets.UTF_8))
+                    : new Decoded.Request(bus.trigger(), bus.detail());
+            case Shape.Direct direct -> new Decoded.Request(Trigger.DIRECT, direct.request());
+            case Shape.Incomplete incomplete -> new Decoded.Invalid(incomplete.trigger(), incomplete.problems());
+        };
     }
 
-    /** An API Gateway proxy event's body: a JSON document, plain or base64-encoded. */
-    private static Decoded body(Trigger trigger, Map<?, ?> event) {
-        Object body = event.get("body");
+    /** An API Gateway request: {@code POST} only, then its body, a JSON document, plain or base64-encoded. */
+    private static Decoded body(Shape.Http http) {
+        Trigger trigger = http.trigger();
+        if (!METHOD.equals(http.method())) {
+            return new Decoded.MethodNotAllowed(trigger);
+        }
+        boolean base64 = false;
+        if (http.hasBase64Flag()) {
+            if (!(http.base64Flag() instanceof Boolean flag)) {
+                return invalid(trigger, "isBase64Encoded: must be true or false (received "
+                        + Json.describe(http.base64Flag()) + ")");
+            }
+            base64 = flag;
+        }
+        Object body = http.body();
         if (body == null) {
-            return Decoded.problem(trigger, "body: is required (a JSON object with channelArn and clientId)");
+            return invalid(trigger, "body: is required (a JSON object with channelArn and clientId)");
         }
         if (!(body instanceof String text)) {
-            return Decoded.problem(trigger, "body: must be a string");
+            return invalid(trigger, "body: must be a string (received " + Json.describe(body) + ")");
         }
         byte[] bytes;
-        if (Boolean.TRUE.equals(event.get("isBase64Encoded"))) {
+        if (base64) {
             try {
                 bytes = Base64.getDecoder().decode(text);
             } catch (IllegalArgumentException e) {
-                return Decoded.problem(trigger, "body: is not valid base64");
+                return invalid(trigger, "body: is not valid base64");
             }
         } else {
+            // The event's strings hold no unpaired surrogate (Json rejects them), so this encoding is exact.
             bytes = text.getBytes(StandardCharsets.UTF_8);
         }
         return parse(trigger, "body", bytes);
@@ -80,9 +103,13 @@ public final class EventDecoder {
 
     private static Decoded parse(Trigger trigger, String field, byte[] json) {
         try {
-            return Decoded.of(trigger, Json.parse(json));
+            return new Decoded.Request(trigger, Json.parse(json, MAX_REQUEST_BYTES));
         } catch (Json.JsonSyntaxException e) {
-            return Decoded.problem(trigger, field + ": " + e.getMessage());
+            return invalid(trigger, field + ": " + e.getMessage());
         }
+    }
+
+    private static Decoded invalid(Trigger trigger, String problem) {
+        return new Decoded.Invalid(trigger, List.of(problem));
     }
 }

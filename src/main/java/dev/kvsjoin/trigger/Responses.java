@@ -64,6 +64,9 @@ public final class Responses {
             if (outcome instanceof Outcome.Rejected r && r.reason().isTransient()) {
                 g.writeStringField("retry-after", RETRY_AFTER_SECONDS);
             }
+            if (outcome instanceof Outcome.Rejected r && r.reason() == Reason.METHOD_NOT_ALLOWED) {
+                g.writeStringField("allow", EventDecoder.METHOD);
+            }
             g.writeEndObject();
             g.writeStringField("body", body);
             g.writeBooleanField("isBase64Encoded", false);
@@ -111,7 +114,8 @@ public final class Responses {
                 : rejected.message() + ": " + String.join("; ", rejected.problems());
         Reason reason = rejected.reason();
         return switch (reason) {
-            case INVALID_REQUEST -> new InvalidRequestException(message);
+            // Only API Gateway events have a method; the case is here for the switch to stay exhaustive.
+            case INVALID_REQUEST, METHOD_NOT_ALLOWED -> new InvalidRequestException(message);
             case INVALID_ARGUMENT -> new InvalidArgumentException(message);
             case ACCESS_DENIED -> new AccessDeniedException(message);
             case NOT_FOUND -> new ResourceNotFoundException(message);
