@@ -6,6 +6,7 @@ import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.amazonaws.services.lambda.runtime.logging.LogLevel;
 import dev.kvsjoin.aws.Clients;
 import dev.kvsjoin.config.Settings;
+import dev.kvsjoin.fleet.RunSummary;
 import dev.kvsjoin.join.EndpointCache;
 import dev.kvsjoin.join.Joiner;
 import dev.kvsjoin.log.Level;
@@ -53,7 +54,8 @@ public final class JoinHandler implements RequestStreamHandler, Resource {
         this.clients = clients;
         this.log = new Log(sink, settings.logLevel(), settings.serviceName(), System::currentTimeMillis);
         this.cache = new EndpointCache(settings.endpointCacheSize(), settings.endpointCacheTtl(), System::nanoTime);
-        this.function = new JoinFunction(settings, new Joiner(clients, cache), log);
+        this.function = new JoinFunction(settings, new Joiner(clients, cache), new RunSummary(clients,
+                settings.region() == null ? RunSummary.DEFAULT_REGION : settings.region()), log);
     }
 
     @Override

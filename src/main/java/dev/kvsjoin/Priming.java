@@ -10,6 +10,7 @@ import com.sun.net.httpserver.HttpsServer;
 import dev.kvsjoin.aws.Clients;
 import dev.kvsjoin.config.Settings;
 import dev.kvsjoin.errors.JoinException;
+import dev.kvsjoin.fleet.RunSummary;
 import dev.kvsjoin.join.EndpointCache;
 import dev.kvsjoin.join.Joiner;
 import dev.kvsjoin.log.Level;
@@ -104,6 +105,7 @@ final class Priming {
                 () -> StaticCredentialsProvider.create(AwsBasicCredentials.create("PRIMING", "PRIMING")), endpoint, 1)) {
             JoinFunction function = new JoinFunction(settings,
                     new Joiner(clients, new EndpointCache(4, Duration.ofMinutes(1), System::nanoTime)),
+                    new RunSummary(clients, RunSummary.DEFAULT_REGION),
                     new Log((line, level) -> { }, Level.DEBUG, settings.serviceName(), System::currentTimeMillis));
             for (byte[] event : events) {
                 try {
@@ -132,6 +134,8 @@ final class Priming {
                         + quoted(request) + "}",
                 request,
                 request.replace("\"priming\"", "\"" + DENIED + "\""),
+                "{\"joins\":[" + request + "," + request.replace("priming/0", "priming-batch/0")
+                        .replace("\"priming\"", "\"" + DENIED + "\"") + "]}",
                 "{\"channelArn\":\"arn:aws:kinesisvideo:us-east-1:0:stream/x/0\",\"clientId\":\"not valid\"}",
                 "not json").stream().map(e -> e.getBytes(StandardCharsets.UTF_8)).toList();
     }

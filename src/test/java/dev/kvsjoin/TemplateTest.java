@@ -451,7 +451,7 @@ class TemplateTest {
 
     /** The error name a reason reaches Step Functions under: its exception class, named after the reason's code. */
     private static String errorName(Reason reason) {
-        return ERRORS_PACKAGE + reason.code() + "Exception";
+        return dev.kvsjoin.trigger.Responses.errorName(reason);
     }
 
     private Map<String, String> environment() {

@@ -42,6 +42,7 @@ import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.retries.api.RetryStrategy;
 import software.amazon.awssdk.services.kinesisvideo.KinesisVideoClient;
 import software.amazon.awssdk.services.kinesisvideowebrtcstorage.KinesisVideoWebRtcStorageClient;
+import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.kinesisvideowebrtcstorage.endpoints.KinesisVideoWebRtcStorageEndpointProvider;
 import software.amazon.awssdk.utils.SdkAutoCloseable;
 
@@ -82,6 +83,7 @@ public final class Clients implements SdkAutoCloseable {
     /** What the SDK clients hold: whichever provider is current, replaced after each SnapStart restore. */
     private final AwsCredentialsProvider credentials = () -> currentCredentials.resolveCredentials();
     private final URI controlEndpoint;
+    private final URI s3Endpoint;
     private final int maxAttempts;
     private final Backoff backoff = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(2));
     private final Backoff throttlingBackoff = new Backoff(Duration.ofMillis(500), Duration.ofSeconds(5));
@@ -91,6 +93,7 @@ public final class Clients implements SdkAutoCloseable {
     private final Map<String, KinesisVideoClient> control = boundedMap();
     private final Map<String, KinesisVideoWebRtcStorageClient> storage = boundedMap();
     private final Set<String> newerRegions = new HashSet<>();
+    private final Map<String, S3Client> s3 = boundedMap();
 
     /**
      * @param credentials makes the credentials provider; called again after each SnapStart restore
@@ -98,6 +101,13 @@ public final class Clients implements SdkAutoCloseable {
      */
     public Clients(SdkHttpClient http, Supplier<AwsCredentialsProvider> credentials, URI controlEndpoint,
                    int maxAttempts) {
+        this(http, credentials, controlEndpoint, null, maxAttempts);
+    }
+
+    /** @param s3Endpoint S3's endpoint override (path-style requests then), or {@code null} for the regional one */
+    public Clients(SdkHttpClient http, Supplier<AwsCredentialsProvider> credentials, URI controlEndpoint,
+                   URI s3Endpoint, int maxAttempts) {
+        this.s3Endpoint = s3Endpoint;
         this.http = new IoFailuresChecked(http);
         this.credentialsFactory = credentials;
         this.currentCredentials = credentials.get();
@@ -118,7 +128,7 @@ public final class Clients implements SdkAutoCloseable {
     /** The production graph: credentials as Lambda provides them, with or without SnapStart. */
     public static Clients create(Settings settings) {
         return new Clients(httpClient(settings), () -> credentials(settings), settings.controlEndpoint(),
-                settings.maxAttempts());
+                settings.s3Endpoint(), settings.maxAttempts());
     }
 
     /**
@@ -226,6 +236,24 @@ public final class Clients implements SdkAutoCloseable {
                 .build());
     }
 
+    /**
+     * The S3 client for a region, built on first use: only a fleet run's summary reads S3 (the results its
+     * Distributed Map wrote), so no join loads its classes.
+     */
+    public S3Client s3(String region) {
+        return s3.computeIfAbsent(region, r -> {
+            var builder = S3Client.builder()
+                    .httpClient(http)
+                    .region(Region.of(r))
+                    .credentialsProvider(credentials)
+                    .overrideConfiguration(overrides());
+            if (s3Endpoint != null) {
+                builder.endpointOverride(s3Endpoint).forcePathStyle(true);
+            }
+            return builder.build();
+        });
+    }
+
     /** Sends a storage request to a channel's WEBRTC endpoint, the only one the storage API answers on. */
     public static KinesisVideoWebRtcStorageEndpointProvider endpoint(URI webrtcEndpoint) {
         Endpoint endpoint = Endpoint.builder().url(webrtcEndpoint).build();
@@ -269,6 +297,10 @@ public final class Clients implements SdkAutoCloseable {
         synchronized (storage) {
             storage.values().forEach(SdkAutoCloseable::close);
             storage.clear();
+        }
+        synchronized (s3) {
+            s3.values().forEach(SdkAutoCloseable::close);
+            s3.clear();
         }
         http.close();
         timeouts.shutdownNow();

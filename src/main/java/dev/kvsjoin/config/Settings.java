@@ -19,6 +19,9 @@ import java.util.Map;
  * @param trustStore {@code amazon} (the Amazon Trust Services roots), {@code jvm} (the JVM's store) or the absolute
  *                   path of a JKS or PKCS12 trust store; {@code amazon} yields to {@code jvm} when the JVM was given
  *                   a trust store of its own ({@code -Djavax.net.ssl.trustStore}, e.g. in {@code JAVA_TOOL_OPTIONS})
+ * @param batchParallelism a batch's items joined at once
+ * @param batchJoinsPerSecond the most joins a batch invocation starts a second (Kinesis Video allows an account 50)
+ * @param s3Endpoint S3's endpoint from {@code AWS_ENDPOINT_URL_S3} or {@code AWS_ENDPOINT_URL}, or {@code null}
  */
 public record Settings(
         String functionName,
@@ -33,7 +36,10 @@ public record Settings(
         int maxAttempts,
         Duration endpointCacheTtl,
         int endpointCacheSize,
-        String trustStore) {
+        String trustStore,
+        int batchParallelism,
+        int batchJoinsPerSecond,
+        URI s3Endpoint) {
 
     static final String DEFAULT_SERVICE = "kvs-storage-viewer-join";
 
@@ -62,14 +68,17 @@ public record Settings(
                 r.text("AWS_REGION", null),
                 r.text("POWERTOOLS_SERVICE_NAME", DEFAULT_SERVICE),
                 r.level(),
-                r.endpoint(),
+                r.endpoint("AWS_ENDPOINT_URL_KINESIS_VIDEO"),
                 !r.text("AWS_CONTAINER_CREDENTIALS_FULL_URI", "").isEmpty(),
                 Duration.ofMillis(r.number("JOIN_CONNECT_TIMEOUT_MS", 2_000, 100, 60_000)),
                 Duration.ofMillis(r.number("JOIN_READ_TIMEOUT_MS", 5_000, 100, 300_000)),
                 r.number("JOIN_MAX_ATTEMPTS", 3, 1, 10),
                 Duration.ofSeconds(r.number("ENDPOINT_CACHE_TTL_SECONDS", 300, 0, 86_400)),
                 r.number("ENDPOINT_CACHE_SIZE", 64, 1, 10_000),
-                r.trustStore());
+                r.trustStore(),
+                r.number("BATCH_PARALLELISM", 4, 1, 16),
+                r.number("BATCH_JOINS_PER_SECOND", 10, 1, 50),
+                r.endpoint("AWS_ENDPOINT_URL_S3"));
         if (!r.problems.isEmpty()) {
             throw new ConfigurationException(r.problems);
         }
@@ -139,11 +148,11 @@ public record Settings(
         }
 
         /** The SDK's own endpoint variables, service-specific first, unless configured endpoints are ignored. */
-        URI endpoint() {
+        URI endpoint(String serviceVariable) {
             if (text("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "false").equalsIgnoreCase("true")) {
                 return null;
             }
-            for (String name : List.of("AWS_ENDPOINT_URL_KINESIS_VIDEO", "AWS_ENDPOINT_URL")) {
+            for (String name : List.of(serviceVariable, "AWS_ENDPOINT_URL")) {
                 String raw = text(name, null);
                 if (raw != null) {
                     try {

@@ -25,7 +25,9 @@ public enum Reason {
     /** Kinesis Video answered in a way the function cannot use (an unmodeled error, no WEBRTC endpoint). */
     UPSTREAM_ERROR(502, "UpstreamError", false),
     /** A defect in the function; the log has the details. */
-    INTERNAL(500, "InternalError", false);
+    INTERNAL(500, "InternalError", false),
+    /** A batch item that could not be started before the invocation's time ran out (batches only). */
+    NOT_ATTEMPTED(503, "NotAttempted", true);
 
     private final int httpStatus;
     private final String code;
@@ -44,6 +46,16 @@ public enum Reason {
     /** The stable error code: the {@code error} of response bodies and logs, and the exception's simple name prefix. */
     public String code() {
         return code;
+    }
+
+    /** The reason with this {@link #code()}, or {@code null}. */
+    public static Reason byCode(String code) {
+        for (Reason reason : values()) {
+            if (reason.code.equals(code)) {
+                return reason;
+            }
+        }
+        return null;
     }
 
     /** Whether the same request may succeed later without any change. */

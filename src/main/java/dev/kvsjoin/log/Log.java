@@ -40,8 +40,8 @@ public final class Log {
     }
 
     /**
-     * Writes one line. Field values may be strings, numbers, booleans or lists of strings; {@code null} values are
-     * left out.
+     * Writes one line. Field values may be strings, numbers, booleans, lists of strings or maps of these;
+     * {@code null} values are left out.
      */
     public void write(Level level, String message, Map<String, ?> fields) {
         if (!isEnabled(level)) {
@@ -69,6 +69,13 @@ public final class Log {
             case Integer i -> g.writeNumberField(name, i);
             case Long l -> g.writeNumberField(name, l);
             case Boolean b -> g.writeBooleanField(name, b);
+            case Map<?, ?> map -> {
+                g.writeObjectFieldStart(name);
+                for (Map.Entry<?, ?> entry : map.entrySet()) {
+                    writeField(g, String.valueOf(entry.getKey()), entry.getValue());
+                }
+                g.writeEndObject();
+            }
             case List<?> list -> {
                 g.writeArrayFieldStart(name);
                 for (Object item : list) {

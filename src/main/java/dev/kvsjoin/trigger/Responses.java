@@ -1,6 +1,7 @@
 package dev.kvsjoin.trigger;
 
 import dev.kvsjoin.errors.AccessDeniedException;
+import dev.kvsjoin.fleet.RunSummary;
 import dev.kvsjoin.errors.InternalErrorException;
 import dev.kvsjoin.errors.InvalidArgumentException;
 import dev.kvsjoin.errors.InvalidRequestException;
@@ -14,6 +15,7 @@ import dev.kvsjoin.join.Reason;
 import dev.kvsjoin.json.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import software.amazon.awssdk.thirdparty.jackson.core.JsonGenerator;
 
 /**
@@ -56,20 +58,60 @@ public final class Responses {
             case Outcome.Joined joined -> result(joined, durationMs);
             case Outcome.Rejected rejected -> error(rejected, requestId);
         }, StandardCharsets.UTF_8);
+        boolean retryable = outcome instanceof Outcome.Rejected r && r.reason().isTransient();
+        boolean notAllowed = outcome instanceof Outcome.Rejected r && r.reason() == Reason.METHOD_NOT_ALLOWED;
+        return proxyResponse(status(outcome), retryable, notAllowed, body);
+    }
+
+    /** An API Gateway proxy response with a JSON body; {@code retry-after} for transient failures. */
+    static byte[] proxyResponse(int status, boolean retryable, boolean notAllowed, String body) {
         return Json.write(g -> {
             g.writeStartObject();
-            g.writeNumberField("statusCode", status(outcome));
+            g.writeNumberField("statusCode", status);
             g.writeObjectFieldStart("headers");
             g.writeStringField("content-type", "application/json");
-            if (outcome instanceof Outcome.Rejected r && r.reason().isTransient()) {
+            if (retryable) {
                 g.writeStringField("retry-after", RETRY_AFTER_SECONDS);
             }
-            if (outcome instanceof Outcome.Rejected r && r.reason() == Reason.METHOD_NOT_ALLOWED) {
+            if (notAllowed) {
                 g.writeStringField("allow", EventDecoder.METHOD);
             }
             g.writeEndObject();
             g.writeStringField("body", body);
             g.writeBooleanField("isBase64Encoded", false);
+            g.writeEndObject();
+        });
+    }
+
+    /** A fleet run's sums by reason, for the fleet state machine's output. */
+    public static byte[] summary(RunSummary.Result.Summed summed, long durationMs) {
+        return Json.write(g -> {
+            g.writeStartObject();
+            if (summed.request().mapRunArn() != null) {
+                g.writeStringField("mapRunArn", summed.request().mapRunArn());
+            }
+            g.writeBooleanField("complete", summed.complete());
+            g.writeObjectFieldStart("counts");
+            long joined = 0;
+            long all = 0;
+            for (Map.Entry<String, Long> count : summed.counts().entrySet()) {
+                g.writeNumberField(count.getKey(), count.getValue());
+                all += count.getValue();
+                joined += count.getKey().equals(BatchResponses.JOINED) ? count.getValue() : 0;
+            }
+            g.writeEndObject();
+            g.writeNumberField("joined", joined);
+            g.writeNumberField("failed", all - joined);
+            g.writeObjectFieldStart("batches");
+            g.writeNumberField("succeeded", summed.succeeded());
+            g.writeNumberField("failed", summed.failed());
+            g.writeNumberField("pending", summed.pending());
+            g.writeEndObject();
+            g.writeObjectFieldStart("results");
+            g.writeStringField("bucket", summed.request().bucket());
+            g.writeStringField("manifest", summed.request().manifestKey());
+            g.writeEndObject();
+            g.writeNumberField("durationMs", durationMs);
             g.writeEndObject();
         });
     }
@@ -112,7 +154,15 @@ public final class Responses {
         String message = rejected.problems().isEmpty()
                 ? rejected.message()
                 : rejected.message() + ": " + String.join("; ", rejected.problems());
-        Reason reason = rejected.reason();
+        return exception(rejected.reason(), message);
+    }
+
+    /** The error name callers match (Step Functions' Retry and Catch, a direct invoke's errorType) for a reason. */
+    public static String errorName(Reason reason) {
+        return exception(reason, "").getClass().getName();
+    }
+
+    static JoinException exception(Reason reason, String message) {
         return switch (reason) {
             // Only API Gateway events have a method; the case is here for the switch to stay exhaustive.
             case INVALID_REQUEST, METHOD_NOT_ALLOWED -> new InvalidRequestException(message);
@@ -120,7 +170,8 @@ public final class Responses {
             case ACCESS_DENIED -> new AccessDeniedException(message);
             case NOT_FOUND -> new ResourceNotFoundException(message);
             case THROTTLED -> new ThrottledException(message);
-            case UPSTREAM_UNAVAILABLE -> new UpstreamUnavailableException(message);
+            // Batch items only: what was not attempted in time may succeed on a retry, as after an outage.
+            case UPSTREAM_UNAVAILABLE, NOT_ATTEMPTED -> new UpstreamUnavailableException(message);
             case UPSTREAM_ERROR -> new UpstreamErrorException(message);
             case INTERNAL -> new InternalErrorException(message);
         };

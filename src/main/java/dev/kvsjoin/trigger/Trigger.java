@@ -25,6 +25,14 @@ public enum Trigger {
         return logName;
     }
 
+    /**
+     * Whether Lambda invokes the function asynchronously for this trigger, so that a thrown error is what makes it
+     * retry the event and finally keep it in the failure destination.
+     */
+    public boolean isAsynchronous() {
+        return this == EVENTBRIDGE || this == SCHEDULER;
+    }
+
     /** Whether the caller expects an API Gateway proxy response rather than a result or an error. */
     public boolean isHttp() {
         return http;

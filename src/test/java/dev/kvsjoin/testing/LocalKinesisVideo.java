@@ -46,6 +46,7 @@ public final class LocalKinesisVideo implements AutoCloseable {
     private final Object lock = new Object();
     private final Set<String> channels = new HashSet<>();
     private final Map<Operation, Queue<Fault>> faults = new EnumMap<>(Operation.class);
+    private final Map<String, Map<Operation, Fault>> channelFaults = new java.util.HashMap<>();
     private final List<Recorded> requests = new ArrayList<>();
     private final List<String> violations = new ArrayList<>();
 
@@ -110,6 +111,23 @@ public final class LocalKinesisVideo implements AutoCloseable {
         }
     }
 
+    /**
+     * Answers every request of {@code operation} naming {@code channelArn} with {@code fault}, until
+     * {@link #reset()} or {@link #clearChannelFaults()}; scripted faults of other channels stay queued.
+     */
+    public void failAlways(String channelArn, Operation operation, Fault fault) {
+        synchronized (lock) {
+            channelFaults.computeIfAbsent(channelArn, c -> new EnumMap<>(Operation.class)).put(operation, fault);
+        }
+    }
+
+    /** Forgets every {@link #failAlways} fault. */
+    public void clearChannelFaults() {
+        synchronized (lock) {
+            channelFaults.clear();
+        }
+    }
+
     /** The requests that reached an operation, in arrival order, whether or not they passed the checks. */
     public List<Recorded> requests() {
         synchronized (lock) {
@@ -129,6 +147,7 @@ public final class LocalKinesisVideo implements AutoCloseable {
         synchronized (lock) {
             channels.clear();
             faults.values().forEach(Queue::clear);
+            channelFaults.clear();
             requests.clear();
             violations.clear();
         }
@@ -164,7 +183,8 @@ public final class LocalKinesisVideo implements AutoCloseable {
             synchronized (lock) {
                 requests.add(new Recorded(operation, listener, path, headers, body, checked.region()));
                 checked.problems().forEach(problem -> violations.add(operation + ": " + problem));
-                fault = checked.problems().isEmpty() ? faults.get(operation).poll() : null;
+                Fault always = channelFaults.getOrDefault(checked.channelArn(), Map.of()).get(operation);
+                fault = !checked.problems().isEmpty() ? null : always != null ? always : faults.get(operation).poll();
             }
             if (!checked.problems().isEmpty()) {
                 sendError(exchange, listener, ServiceError.VALIDATION, String.join("; ", checked.problems()));
