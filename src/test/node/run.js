@@ -1,9 +1,10 @@
 // Runs one state machine execution with aws-local-stepfunctions (load polyfill.cjs first on Node 20).
 // Standard input: {"definition": {...}, "input": {...}, "lambda": "http://127.0.0.1:<port>/invoke"}.
 // Every Task state invoking Lambda (arn:aws:states:::lambda:invoke) is answered by POSTing its Payload to the
-// "lambda" URL, which answers as Lambda's Invoke API does: the function's result, or its error document with the
-// X-Amz-Function-Error header. The task then returns what the lambda:invoke integration returns ({Payload, ...}) or
-// fails with the function's errorType as the error name and the error document as the cause, as Step Functions does;
+// "lambda" URL, which answers as Lambda's Invoke API does: the function's result, its error document with the
+// X-Amz-Function-Error header, or a service error named by X-Amzn-ErrorType. The task then returns what the lambda:invoke integration returns ({Payload, ...}) or
+// fails with the function's errorType (or Lambda.<service exception>) as the error name and the error document as
+// the cause, as Step Functions does;
 // Retry and Catch match on that name. Wait states and Retry intervals take no time.
 // Standard output, one JSON line: {"status": "SUCCEEDED", "output": ...} or {"status": "FAILED", "error", "cause"},
 // with "events": the states entered, retried and caught, in order.
@@ -41,6 +42,12 @@ function lambdaHandler(stateName, url) {
       body: JSON.stringify(input.Payload ?? null),
     });
     const body = await response.text();
+    if (response.headers.has('x-amzn-errortype')) {
+      // Lambda itself failed (not the function): Step Functions names the error after the service exception.
+      const error = new Error(body);
+      error.name = `Lambda.${response.headers.get('x-amzn-errortype')}`;
+      throw error;
+    }
     if (response.status !== 200) {
       const error = new Error(`the local Lambda endpoint answered ${response.status}: ${body}`);
       error.name = 'LocalLambdaFailure';

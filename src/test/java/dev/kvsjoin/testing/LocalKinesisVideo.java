@@ -13,6 +13,7 @@ import java.net.URI;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -46,6 +47,7 @@ public final class LocalKinesisVideo implements AutoCloseable {
     private final Object lock = new Object();
     private final Set<String> channels = new HashSet<>();
     private final Map<Operation, Queue<Fault>> faults = new EnumMap<>(Operation.class);
+    private final Map<Operation, Map<String, Fault>> channelFaults = new EnumMap<>(Operation.class);
     private final List<Recorded> requests = new ArrayList<>();
     private final List<String> violations = new ArrayList<>();
 
@@ -55,6 +57,7 @@ public final class LocalKinesisVideo implements AutoCloseable {
         this.scheme = scheme;
         for (Operation operation : Operation.values()) {
             faults.put(operation, new ArrayDeque<>());
+            channelFaults.put(operation, new HashMap<>());
         }
         control.createContext("/", exchange -> handle(Listener.CONTROL, exchange));
         webrtc.createContext("/", exchange -> handle(Listener.WEBRTC, exchange));
@@ -110,6 +113,28 @@ public final class LocalKinesisVideo implements AutoCloseable {
         }
     }
 
+    /**
+     * Answers every request of {@code operation} naming {@code channelArn} with {@code fault}, until
+     * {@link #healChannel}: a channel that stays throttled or denied however often it is called. Such a fault comes
+     * before the ones queued by {@link #failNext}, which requests naming the channel leave queued.
+     */
+    public void failChannel(Operation operation, String channelArn, Fault fault) {
+        if (fault instanceof Fault.NoWebrtcEndpoint || fault instanceof Fault.Endpoint) {
+            throw new IllegalArgumentException("fault: " + fault.getClass().getSimpleName()
+                    + " is for failNext only");
+        }
+        synchronized (lock) {
+            channelFaults.get(operation).put(channelArn, fault);
+        }
+    }
+
+    /** Ends the {@link #failChannel} faults of a channel: its requests are answered normally again. */
+    public void healChannel(String channelArn) {
+        synchronized (lock) {
+            channelFaults.values().forEach(byChannel -> byChannel.remove(channelArn));
+        }
+    }
+
     /** The requests that reached an operation, in arrival order, whether or not they passed the checks. */
     public List<Recorded> requests() {
         synchronized (lock) {
@@ -129,6 +154,7 @@ public final class LocalKinesisVideo implements AutoCloseable {
         synchronized (lock) {
             channels.clear();
             faults.values().forEach(Queue::clear);
+            channelFaults.values().forEach(Map::clear);
             requests.clear();
             violations.clear();
         }
@@ -164,7 +190,9 @@ public final class LocalKinesisVideo implements AutoCloseable {
             synchronized (lock) {
                 requests.add(new Recorded(operation, listener, path, headers, body, checked.region()));
                 checked.problems().forEach(problem -> violations.add(operation + ": " + problem));
-                fault = checked.problems().isEmpty() ? faults.get(operation).poll() : null;
+                Fault channelFault = channelFaults.get(operation).get(checked.channelArn());
+                fault = !checked.problems().isEmpty() ? null
+                        : channelFault != null ? channelFault : faults.get(operation).poll();
             }
             if (!checked.problems().isEmpty()) {
                 sendError(exchange, listener, ServiceError.VALIDATION, String.join("; ", checked.problems()));

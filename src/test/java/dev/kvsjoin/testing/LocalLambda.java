@@ -8,8 +8,10 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Queue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.IntConsumer;
@@ -18,8 +20,10 @@ import java.util.function.IntConsumer;
  * A loopback stand-in for Lambda's Invoke API in front of a {@link FunctionProcess}, for the local Step Functions
  * interpreter's Lambda tasks ({@code src/test/node/run.js}): {@code POST /invoke} with the payload as the body
  * answers 200 with the function's result, or, when the function threw, 200 with its error document and the
- * {@code X-Amz-Function-Error: Unhandled} header, as Lambda does. An invocation that got no answer (the runtime
- * crashed or timed out) is answered 502. Invocations are sent to the function one at a time, in arrival order.
+ * {@code X-Amz-Function-Error: Unhandled} header, as Lambda does; or, when a test queued one with
+ * {@link #failNext}, an error of Lambda itself (500 with {@code X-Amzn-ErrorType}) without reaching the function.
+ * An invocation that got no answer (the runtime crashed or timed out) is answered 502. Invocations are sent to the
+ * function one at a time, in arrival order.
  */
 public final class LocalLambda implements AutoCloseable {
 
@@ -35,6 +39,7 @@ public final class LocalLambda implements AutoCloseable {
     private final Duration wait;
     private final Object lock = new Object();
     private final List<Call> calls = new ArrayList<>();
+    private final Queue<String> serviceErrors = new ArrayDeque<>();
     private IntConsumer beforeInvocation = number -> { };
 
     private LocalLambda(HttpServer server, FunctionProcess function, Duration wait) {
@@ -65,6 +70,16 @@ public final class LocalLambda implements AutoCloseable {
         }
     }
 
+    /**
+     * Answers the next request with Lambda's own {@code errorType} (such as {@code ServiceException}, which a state
+     * machine sees as {@code Lambda.ServiceException}) instead of invoking the function.
+     */
+    public void failNext(String errorType) {
+        synchronized (lock) {
+            serviceErrors.add(errorType);
+        }
+    }
+
     /** The invocations since the last {@link #reset()}, in order. */
     public List<Call> calls() {
         synchronized (lock) {
@@ -76,6 +91,7 @@ public final class LocalLambda implements AutoCloseable {
     public void reset() {
         synchronized (lock) {
             calls.clear();
+            serviceErrors.clear();
             beforeInvocation = number -> { };
         }
     }
@@ -95,6 +111,13 @@ public final class LocalLambda implements AutoCloseable {
             }
             Call call;
             synchronized (lock) {
+                String serviceError = serviceErrors.poll();
+                if (serviceError != null) {
+                    exchange.getResponseHeaders().set("X-Amzn-ErrorType", serviceError);
+                    send(exchange, 500, "{\"message\":\"Scripted " + serviceError + " from the local Lambda\"}",
+                            false);
+                    return;
+                }
                 beforeInvocation.accept(calls.size() + 1);
                 FunctionProcess.Call settled;
                 try {
