@@ -388,7 +388,8 @@ class TemplateTest {
                 "scheduler.json", Trigger.DIRECT,
                 "stepfunctions.json", Trigger.DIRECT,
                 "invalid-stepfunctions.json", Trigger.DIRECT);
-        List<String> names = samples().stream().map(p -> p.getFileName().toString()).toList();
+        List<String> names = samples().stream().map(p -> p.getFileName().toString())
+                .filter(n -> !n.startsWith("batch-")).toList();
         assertThat(names).containsExactlyInAnyOrderElementsOf(triggers.keySet());
 
         for (String name : names) {
@@ -705,6 +706,58 @@ class TemplateTest {
         });
         assertThat(found).as("statements granting %s", action).hasSize(1);
         return found.get(0);
+    }
+
+    @Test
+    void batchSamples_whenDecoded_giveTheTriggerTheirNameSaysAndABatchOfJoins() throws IOException {
+        Map<String, Trigger> triggers = Map.of(
+                "batch-http-api.json", Trigger.HTTP_API,
+                "batch-eventbridge-rule.json", Trigger.EVENTBRIDGE,
+                "batch-scheduler.json", Trigger.SCHEDULER,
+                "batch-stepfunctions.json", Trigger.DIRECT,
+                "batch-itembatcher.json", Trigger.DIRECT);
+        List<String> names = samples().stream().map(p -> p.getFileName().toString())
+                .filter(n -> n.startsWith("batch-")).toList();
+        assertThat(names).containsExactlyInAnyOrderElementsOf(triggers.keySet());
+
+        for (String name : names) {
+            EventDecoder.Decoded decoded = EventDecoder.decode(Files.readAllBytes(EVENTS.resolve(name)));
+
+            assertThat(decoded.trigger()).as(name).isEqualTo(triggers.get(name));
+            assertThat(decoded.problems()).as(name).isEmpty();
+            assertThat(decoded.request()).as(name).isInstanceOf(Map.class);
+            Map<?, ?> request = (Map<?, ?>) decoded.request();
+            Object items = request.containsKey("Items") ? request.get("Items") : request.get("joins");
+            assertThat(items).as(name).isInstanceOf(List.class);
+            for (Object item : (List<?>) items) {
+                assertThat(JoinRequest.validate(item)).as(name).isInstanceOf(JoinRequest.Validation.Valid.class);
+            }
+        }
+    }
+
+    @Test
+    void fleetSamples_whenRead_nameAManifestWhoseJsonAndCsvFormsHoldTheSameValidItems() throws IOException {
+        Path fleet = EVENTS.resolve("fleet");
+        String readme = Files.readString(EVENTS.resolve("README.md"));
+        JsonNode input = readJson(fleet.resolve("execution-input.json"));
+        assertThat(input.properties()).extracting(Map.Entry::getKey).containsExactly("bucket", "key");
+        assertThat(input.path("key").asText()).startsWith(parameterDefault("FleetManifestKeyPrefix")).endsWith(".json");
+
+        JsonNode json = readJson(fleet.resolve("manifest.json"));
+        List<String> csv = Files.readAllLines(fleet.resolve("manifest.csv"));
+
+        assertThat(csv.get(0)).isEqualTo("channelArn,clientId");
+        List<String> rows = new ArrayList<>();
+        json.forEach(item -> {
+            assertThat(item.properties()).extracting(Map.Entry::getKey).containsExactly("channelArn", "clientId");
+            Object request = Json.parse(item.toString().getBytes(StandardCharsets.UTF_8));
+            assertThat(JoinRequest.validate(request)).isInstanceOf(JoinRequest.Validation.Valid.class);
+            rows.add(item.path("channelArn").asText() + "," + item.path("clientId").asText());
+        });
+        assertThat(csv.subList(1, csv.size())).isEqualTo(rows);
+        for (String file : List.of("execution-input.json", "manifest.json", "manifest.csv")) {
+            assertThat(readme).as("README row for fleet/%s", file).contains("`fleet/" + file + "`");
+        }
     }
 
     private void assertFailedJoinsQueue(String queueId) {
