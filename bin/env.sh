@@ -1,4 +1,4 @@
-# Sourced by the project's scripts: finds a JDK 21+ and Maven, and exports JAVA_HOME and MVN.
+# Sourced by the project's scripts: finds a JDK 21+ and Maven, and exports JAVA_HOME and MVN; checks for Node.js.
 # A JDK is taken from $JAVA_HOME, then `java` on the PATH, then every JDK under the usual install roots,
 # the newest first; Maven from the PATH, else Debian's package when running as root.
 
@@ -45,4 +45,18 @@ find_maven() {
     fi
     MVN="mvn -B -ntp"
     export MVN
+}
+
+find_node() { # the state machine checks run Node.js packages (src/test/node): node 20+ and npm must be on the PATH
+    local major
+    if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+        echo "error: Node.js and npm not found on the PATH. The test command validates and runs the state machines" >&2
+        echo "       with pinned npm packages (src/test/node): install Node.js 20 or newer with npm." >&2
+        return 1
+    fi
+    major=$(node --version | sed -n 's/^v\([0-9]*\).*/\1/p')
+    if [ -z "$major" ] || [ "$major" -lt 20 ]; then
+        echo "error: Node.js $(node --version) found; the state machine checks need Node.js 20 or newer." >&2
+        return 1
+    fi
 }

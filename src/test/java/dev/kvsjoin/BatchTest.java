@@ -142,8 +142,8 @@ class BatchTest {
         String ok = known(1);
         String denied = known(2);
         String throttled = known(3);
-        kvs.failAlways(denied, JOIN, Fault.error(ServiceError.ACCESS_DENIED, "denied"));
-        kvs.failAlways(throttled, JOIN, Fault.error(ServiceError.CLIENT_LIMIT_EXCEEDED, "slow down"));
+        kvs.failChannel(JOIN, denied, Fault.error(ServiceError.ACCESS_DENIED, "denied"));
+        kvs.failChannel(JOIN, throttled, Fault.error(ServiceError.CLIENT_LIMIT_EXCEEDED, "slow down"));
         String unknown = channel(99);
 
         JsonNode result = invoke(handler(Map.of("JOIN_MAX_ATTEMPTS", "2", "BATCH_JOINS_PER_SECOND", "50")), batch(
@@ -190,12 +190,12 @@ class BatchTest {
         String ok = known(1);
         String throttled = known(2);
         String denied = known(3);
-        kvs.failAlways(throttled, JOIN, Fault.error(ServiceError.CLIENT_LIMIT_EXCEEDED, "slow down"));
-        kvs.failAlways(denied, JOIN, Fault.error(ServiceError.ACCESS_DENIED, "denied"));
+        kvs.failChannel(JOIN, throttled, Fault.error(ServiceError.CLIENT_LIMIT_EXCEEDED, "slow down"));
+        kvs.failChannel(JOIN, denied, Fault.error(ServiceError.ACCESS_DENIED, "denied"));
         JoinHandler handler = handler(Map.of("JOIN_MAX_ATTEMPTS", "1", "BATCH_JOINS_PER_SECOND", "50"));
         JsonNode first = invoke(handler, batch(item(ok, "v1"), item(throttled, "v2"), item(denied, "v3")));
         assertThat(first.path("retryable").asInt()).isEqualTo(1);
-        kvs.clearChannelFaults();
+        kvs.healChannel(throttled);
         long joinsBefore = calls(JOIN);
 
         JsonNode second = invoke(handler, JSON.createObjectNode().set("joins", first.path("joins")).toString());
@@ -313,14 +313,14 @@ class BatchTest {
         String a = known(1);
         String denied = known(2);
         String throttled = known(3);
-        kvs.failAlways(denied, JOIN, Fault.error(ServiceError.ACCESS_DENIED, "denied"));
+        kvs.failChannel(JOIN, denied, Fault.error(ServiceError.ACCESS_DENIED, "denied"));
         JoinHandler handler = handler(Map.of("JOIN_MAX_ATTEMPTS", "1", "BATCH_JOINS_PER_SECOND", "50"));
 
         assertThatThrownBy(() -> invoke(handler, eventBridge(batch(item(a, "v1"), item(denied, "v2")))))
                 .isExactlyInstanceOf(AccessDeniedException.class)
                 .hasMessageStartingWith("1 of 2 joins failed (AccessDenied 1)");
 
-        kvs.failAlways(throttled, JOIN, Fault.error(ServiceError.CLIENT_LIMIT_EXCEEDED, "slow down"));
+        kvs.failChannel(JOIN, throttled, Fault.error(ServiceError.CLIENT_LIMIT_EXCEEDED, "slow down"));
         assertThatThrownBy(() -> invoke(handler, eventBridge(batch(item(denied, "v2"), item(throttled, "v3")))))
                 .as("a retryable failure decides the error, so that Lambda's retries are worth it")
                 .isExactlyInstanceOf(ThrottledException.class);

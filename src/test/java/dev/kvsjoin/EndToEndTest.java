@@ -46,22 +46,36 @@ class EndToEndTest {
     static final Path EVENTS = Path.of("events");
     static final ObjectMapper JSON = new ObjectMapper();
 
+    /** The viewers every batch-*.json sample joins on {@link #CHANNEL}, in item order. */
+    static final List<String> BATCH_CLIENTS = List.of("viewer-1", "viewer-2");
+
     /** The documented outcome of each file in events/ (see events/README.md). */
-    static final Map<String, Consumer<FunctionProcess.Call>> EXPECTED = Map.of(
-            "invalid-method-http-api.json", call -> {
+    static final Map<String, Consumer<FunctionProcess.Call>> EXPECTED = Map.ofEntries(
+            Map.entry("invalid-method-http-api.json", call -> {
                 JsonNode answer = response(call);
                 assertThat(answer.path("statusCode").asInt()).isEqualTo(405);
                 assertThat(answer.path("headers").path("allow").asText()).isEqualTo("POST");
                 JsonNode body = body(answer);
                 assertThat(body.path("error").asText()).isEqualTo("MethodNotAllowed");
                 assertThat(body.path("requestId").asText()).isEqualTo(call.invocation().requestId());
-            },
-            "http-api.json", call -> assertHttpJoined(response(call)),
-            "rest-api.json", call -> assertHttpJoined(response(call)),
-            "eventbridge-rule.json", call -> assertJoined(response(call)),
-            "scheduler.json", call -> assertJoined(response(call)),
-            "stepfunctions.json", call -> assertJoined(response(call)),
-            "invalid-http-api.json", call -> {
+            }),
+            Map.entry("batch-http-api.json", call -> {
+                JsonNode answer = response(call);
+                assertThat(answer.path("statusCode").asInt()).as("every item joined").isEqualTo(200);
+                assertThat(answer.path("headers").path("content-type").asText()).isEqualTo("application/json");
+                assertThat(answer.path("headers").has("retry-after")).as("nothing to retry").isFalse();
+                assertBatchJoined(body(answer));
+            }),
+            Map.entry("batch-eventbridge-rule.json", call -> assertBatchJoined(response(call))),
+            Map.entry("batch-scheduler.json", call -> assertBatchJoined(response(call))),
+            Map.entry("batch-stepfunctions.json", call -> assertBatchJoined(response(call))),
+            Map.entry("batch-itembatcher.json", call -> assertBatchJoined(response(call))),
+            Map.entry("http-api.json", call -> assertHttpJoined(response(call))),
+            Map.entry("rest-api.json", call -> assertHttpJoined(response(call))),
+            Map.entry("eventbridge-rule.json", call -> assertJoined(response(call))),
+            Map.entry("scheduler.json", call -> assertJoined(response(call))),
+            Map.entry("stepfunctions.json", call -> assertJoined(response(call))),
+            Map.entry("invalid-http-api.json", call -> {
                 JsonNode answer = response(call);
                 assertThat(answer.path("statusCode").asInt()).isEqualTo(400);
                 JsonNode body = body(answer);
@@ -70,12 +84,12 @@ class EndToEndTest {
                         p -> assertThat(p).startsWith("channelArn: "),
                         p -> assertThat(p).startsWith("clientId: "));
                 assertThat(body.path("requestId").asText()).isEqualTo(call.invocation().requestId());
-            },
-            "invalid-stepfunctions.json", call -> {
+            }),
+            Map.entry("invalid-stepfunctions.json", call -> {
                 JsonNode error = parse(call.invocation().error().body());
                 assertThat(error.path("errorType").asText()).isEqualTo("dev.kvsjoin.errors.InvalidRequestException");
                 assertThat(error.path("errorMessage").asText()).contains("clientId: is required");
-            });
+            }));
 
     static final FunctionProcess.Credentials CREDENTIALS = FunctionProcess.Credentials.fake();
     static LocalKinesisVideo kvs;
@@ -131,11 +145,14 @@ class EndToEndTest {
         FunctionProcess.Call call = function.invoke(Files.readAllBytes(EVENTS.resolve(file)), WAIT);
 
         EXPECTED.get(file).accept(call);
-        assertLogged(call);
+        boolean batch = file.startsWith("batch-");
+        assertLogged(call, batch ? BATCH_CLIENTS.size() + 1 : 1);
         assertNoSecrets(call);
         List<Recorded> requests = kvs.requests();
         if (file.startsWith("invalid-")) {
             assertThat(requests).as("validation happens before any AWS call").isEmpty();
+        } else if (batch) {
+            assertBatchLookupAndJoins(requests);
         } else {
             assertLookupThenJoin(requests, CHANNEL);
         }
@@ -268,6 +285,41 @@ class EndToEndTest {
         assertThat(result.path("durationMs").isIntegralNumber()).isTrue();
     }
 
+    /** The batch result of the batch-*.json samples: every item joined on {@link #CHANNEL}, counted. */
+    private static void assertBatchJoined(JsonNode result) {
+        JsonNode joins = result.path("joins");
+        assertThat(joins).hasSize(BATCH_CLIENTS.size());
+        for (int i = 0; i < BATCH_CLIENTS.size(); i++) {
+            JsonNode join = joins.get(i);
+            assertThat(join.path("index").asInt()).isEqualTo(i);
+            assertThat(join.path("outcome").asText()).isEqualTo("joined");
+            assertThat(join.path("channelArn").asText()).isEqualTo(CHANNEL);
+            assertThat(join.path("clientId").asText()).isEqualTo(BATCH_CLIENTS.get(i));
+            assertThat(join.path("endpoint").asText()).isEqualTo(kvs.webrtcEndpoint().toString());
+        }
+        assertThat(result.path("counts").path("Joined").asInt()).isEqualTo(BATCH_CLIENTS.size());
+        assertThat(result.path("counts")).hasSize(1);
+        assertThat(result.path("joined").asInt()).isEqualTo(BATCH_CLIENTS.size());
+        assertThat(result.path("failed").asInt()).isZero();
+        assertThat(result.path("retryable").asInt()).isZero();
+        assertThat(result.path("durationMs").isIntegralNumber()).isTrue();
+    }
+
+    /** At most one lookup for the channel the items share (none if cached), then one join per item. */
+    private static void assertBatchLookupAndJoins(List<Recorded> requests) throws IOException {
+        assertThat(requests.stream().filter(r -> r.operation() == Operation.GET_SIGNALING_CHANNEL_ENDPOINT))
+                .hasSizeLessThanOrEqualTo(1);
+        List<String> joined = new ArrayList<>();
+        for (Recorded request : requests) {
+            if (request.operation() == Operation.JOIN_STORAGE_SESSION_AS_VIEWER) {
+                JsonNode join = JSON.readTree(request.body());
+                assertThat(join.path("channelArn").asText()).isEqualTo(CHANNEL);
+                joined.add(join.path("clientId").asText());
+            }
+        }
+        assertThat(joined).containsExactlyInAnyOrderElementsOf(BATCH_CLIENTS);
+    }
+
     /** A lookup on the control listener unless the endpoint was cached, then one join on the WEBRTC listener. */
     private static void assertLookupThenJoin(List<Recorded> requests, String channel) throws IOException {
         List<Recorded> joins = requests.stream()
@@ -289,6 +341,11 @@ class EndToEndTest {
      * {@code function_request_id}, the runtime client's (the error it reports) as {@code AWSRequestId}.
      */
     private static void assertLogged(FunctionProcess.Call call) {
+        assertLogged(call, 1);
+    }
+
+    /** As {@link #assertLogged(FunctionProcess.Call)}, with {@code functionLines} lines of the function's own. */
+    private static void assertLogged(FunctionProcess.Call call, int functionLines) {
         String requestId = call.invocation().requestId();
         List<JsonNode> lines = new ArrayList<>();
         for (String line : call.stdout()) {
@@ -298,8 +355,8 @@ class EndToEndTest {
                     .as("request id of %s", line).isEqualTo(requestId);
             lines.add(node);
         }
-        assertThat(lines).filteredOn(l -> l.has("function_request_id")).singleElement()
-                .satisfies(l -> assertThat(l.path("xray_trace_id").asText()).isEqualTo(call.invocation().traceId()));
+        assertThat(lines).filteredOn(l -> l.has("function_request_id")).hasSize(functionLines)
+                .allSatisfy(l -> assertThat(l.path("xray_trace_id").asText()).isEqualTo(call.invocation().traceId()));
     }
 
     private static void assertNoSecrets(FunctionProcess.Call call) {

@@ -6,14 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SchemaLocation;
@@ -24,6 +20,7 @@ import dev.kvsjoin.errors.JoinException;
 import dev.kvsjoin.join.JoinRequest;
 import dev.kvsjoin.join.Reason;
 import dev.kvsjoin.json.Json;
+import dev.kvsjoin.testing.CfnYaml;
 import dev.kvsjoin.trigger.EventDecoder;
 import dev.kvsjoin.trigger.Trigger;
 import java.io.IOException;
@@ -34,7 +31,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -51,8 +47,8 @@ import org.junit.jupiter.api.TestInstance;
  * Checks {@code template.yaml} against the code it deploys and against SAM's own schema: what the template names
  * must exist, what it promises (least privilege, no lost asynchronous failure, valid scheduled input) must hold.
  *
- * <p>The template is read with CloudFormation's short tags kept as their long form ({@code !Ref X} becomes
- * {@code {"Ref": "X"}}), so a check can tell a parameter reference from a literal.
+ * <p>The template is read with CloudFormation's short tags kept as their long form ({@link CfnYaml}), so a check can
+ * tell a parameter reference from a literal.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TemplateTest {
@@ -60,6 +56,14 @@ class TemplateTest {
     private static final Path TEMPLATE = Path.of("template.yaml");
     private static final Path EVENTS = Path.of("events");
     private static final String ERRORS_PACKAGE = "dev.kvsjoin.errors.";
+    private static final String JOIN_STATE_MACHINE = "JoinStateMachine";
+    private static final String FLEET_STATE_MACHINE = "FleetStateMachine";
+    private static final String JSON_MAP = "JoinJsonManifest";
+    private static final String CSV_MAP = "JoinCsvManifest";
+    /** The function's MAX_BATCH_ITEMS (docs: the batch contract): a bigger batch is refused as a whole. */
+    private static final int MAX_BATCH_ITEMS = 50;
+    /** BATCH_JOINS_PER_SECOND's default: the join rate ceiling of one invocation. */
+    private static final int DEFAULT_BATCH_JOINS_PER_SECOND = 10;
     private static final Set<String> KINESIS_VIDEO_ACTIONS =
             Set.of("kinesisvideo:GetSignalingChannelEndpoint", "kinesisvideo:JoinStorageSessionAsViewer");
     private static final Set<String> LAMBDA_SERVICE_ERRORS = Set.of("Lambda.ServiceException",
@@ -155,13 +159,24 @@ class TemplateTest {
         assertThat(policies).as("no managed policies or policy templates: only what SAM adds for logs").hasSize(1);
 
         JsonNode statements = policies.get(0).path("Statement");
-        assertThat(statements).hasSize(1);
-        JsonNode statement = statements.get(0);
+        assertThat(statements).as("Kinesis Video calls and the fleet results").hasSize(2);
+        JsonNode statement = statementWithAction(statements, "kinesisvideo:JoinStorageSessionAsViewer");
 
         assertThat(statement.path("Effect").asText()).isEqualTo("Allow");
         assertThat(textList(statement.path("Action"))).containsExactlyInAnyOrderElementsOf(KINESIS_VIDEO_ACTIONS);
         JsonNode channels = parameter(ref(statement.path("Resource")));
         assertThat(channels.path("Type").asText()).isEqualTo("CommaDelimitedList");
+    }
+
+    @Test
+    void policies_whenFunctionSummarisesAFleetRun_mayOnlyReadTheResultsBucket() {
+        JsonNode statement = statementWithAction(function().path("Policies").get(0).path("Statement"),
+                "s3:GetObject");
+
+        assertThat(statement.path("Effect").asText()).isEqualTo("Allow");
+        assertThat(textList(statement.path("Action"))).containsExactly("s3:GetObject");
+        assertThat(statement.path("Resource").path("Fn::Sub").asText())
+                .isEqualTo("${" + resultsBucketId() + ".Arn}/" + resultsPrefix() + "/*");
     }
 
     @Test
@@ -346,8 +361,9 @@ class TemplateTest {
 
         assertThat(values).anySatisfy(v -> assertThat(v).contains("${" + idOfType("AWS::Serverless::HttpApi") + "}"));
         assertThat(values).contains(refJson(functionId() + ".Alias"));
-        assertThat(values).contains(refJson(idOfType("AWS::Serverless::StateMachine")));
+        assertThat(values).contains(refJson(JOIN_STATE_MACHINE), refJson(FLEET_STATE_MACHINE));
         assertThat(values).contains(refJson(idOfType("AWS::SQS::Queue")));
+        assertThat(values).contains(refJson(idOfType("AWS::S3::Bucket")), refJson(idOfType("AWS::Scheduler::Schedule")));
     }
 
     @Test
@@ -373,7 +389,8 @@ class TemplateTest {
                 "scheduler.json", Trigger.DIRECT,
                 "stepfunctions.json", Trigger.DIRECT,
                 "invalid-stepfunctions.json", Trigger.DIRECT);
-        List<String> names = samples().stream().map(p -> p.getFileName().toString()).toList();
+        List<String> names = samples().stream().map(p -> p.getFileName().toString())
+                .filter(n -> !n.startsWith("batch-")).toList();
         assertThat(names).containsExactlyInAnyOrderElementsOf(triggers.keySet());
 
         for (String name : names) {
@@ -401,6 +418,353 @@ class TemplateTest {
                 .anySatisfy(p -> assertThat(p).startsWith("clientId:"));
     }
 
+    @Test
+    void fleetStateMachine_whenReadingAManifest_batchesItemsIntoDistributedChildExecutions() {
+        Map<String, JsonNode> maps = fleetMaps();
+        assertThat(maps).containsOnlyKeys(JSON_MAP, CSV_MAP);
+
+        for (Map.Entry<String, JsonNode> e : maps.entrySet()) {
+            JsonNode map = e.getValue();
+            String as = e.getKey();
+            assertThat(map.path("ItemProcessor").path("ProcessorConfig").path("Mode").asText()).as(as)
+                    .isEqualTo("DISTRIBUTED");
+            assertThat(map.path("ItemProcessor").path("ProcessorConfig").path("ExecutionType").asText()).as(as)
+                    .isEqualTo("STANDARD");
+            JsonNode reader = map.path("ItemReader");
+            assertThat(reader.path("Resource").asText()).as(as).isEqualTo("arn:aws:states:::s3:getObject");
+            assertThat(reader.path("Parameters").path("Bucket.$").asText()).as(as).isEqualTo("$.bucket");
+            assertThat(reader.path("Parameters").path("Key.$").asText()).as(as).isEqualTo("$.key");
+            JsonNode batcher = map.path("ItemBatcher");
+            assertThat(batcher.path("BatchInput").path("attempt").asInt()).as(as).isEqualTo(1);
+            assertThat(configuredParameter(batcher.path("MaxItemsPerBatchPath"))).as(as)
+                    .isEqualTo("FleetMaxItemsPerBatch");
+            assertThat(configuredParameter(map.path("MaxConcurrencyPath"))).as(as).isEqualTo("FleetMaxConcurrency");
+            assertThat(configuredParameter(map.path("ToleratedFailurePercentagePath"))).as(as)
+                    .isEqualTo("FleetToleratedFailurePercentage");
+            JsonNode writer = map.path("ResultWriter");
+            assertThat(writer.path("Resource").asText()).as(as).isEqualTo("arn:aws:states:::s3:putObject");
+            assertThat(ref(substitution(FLEET_STATE_MACHINE, writer.path("Parameters").path("Bucket"))))
+                    .as(as).isEqualTo(resultsBucketId());
+            assertThat(map.path("Next").asText()).as(as).isEqualTo("Summarise");
+        }
+        assertThat(maps.get(JSON_MAP).path("ItemReader").path("ReaderConfig").path("InputType").asText())
+                .isEqualTo("JSON");
+        JsonNode csv = maps.get(CSV_MAP).path("ItemReader").path("ReaderConfig");
+        assertThat(csv.path("InputType").asText()).isEqualTo("CSV");
+        assertThat(csv.path("CSVHeaderLocation").asText()).isEqualTo("FIRST_ROW");
+    }
+
+    @Test
+    void fleetStateMachine_whenTheKeyEndsInCsv_readsItAsCsvAndAnyOtherKeyAsJson() {
+        JsonNode choice = fleetDefinition().path("States").path("ManifestFormat");
+
+        assertThat(choice.path("Type").asText()).isEqualTo("Choice");
+        assertThat(choice.path("Default").asText()).isEqualTo(JSON_MAP);
+        JsonNode rule = choice.path("Choices").get(0);
+        assertThat(rule.path("Next").asText()).isEqualTo(CSV_MAP);
+        List<String> patterns = new ArrayList<>();
+        rule.path("Or").forEach(c -> {
+            assertThat(c.path("Variable").asText()).isEqualTo("$.key");
+            patterns.add(c.path("StringMatches").asText());
+        });
+        assertThat(patterns).containsExactlyInAnyOrder("*.csv", "*.CSV");
+    }
+
+    @Test
+    void fleetStateMachine_whenBothReadersBatch_runTheSameItemProcessor() throws IOException {
+        JsonNode json = fleetMaps().get(JSON_MAP).path("ItemProcessor");
+        String csv = JSON.writeValueAsString(fleetMaps().get(CSV_MAP).path("ItemProcessor"));
+        List<String> names = new ArrayList<>();
+        json.path("States").fieldNames().forEachRemaining(names::add);
+        for (String name : names) {
+            assertThat(name).startsWith("Json");
+            csv = csv.replace("\"Csv" + name.substring("Json".length()) + "\"", "\"" + name + "\"");
+        }
+
+        assertThat(JSON.readTree(csv)).isEqualTo(json);
+    }
+
+    @Test
+    void fleetStateMachine_whenInvokingTheFunction_retriesTransientErrorsAndCatchesBatchFailures() {
+        Set<String> transientErrors = new LinkedHashSet<>();
+        for (Reason reason : Reason.values()) {
+            if (reason.isTransient()) {
+                transientErrors.add(errorName(reason));
+            }
+        }
+        Map<String, JsonNode> tasks = new LinkedHashMap<>();
+        allStates(fleetDefinition()).forEach((name, state) -> {
+            if (state.path("Type").asText().equals("Task")) {
+                tasks.put(name, state);
+            }
+        });
+        assertThat(tasks).containsOnlyKeys("JsonJoinBatch", "CsvJoinBatch", "Summarise");
+
+        tasks.forEach((name, task) -> {
+            assertThat(task.path("Resource").asText()).as(name).isEqualTo("arn:aws:states:::lambda:invoke");
+            assertThat(ref(substitution(FLEET_STATE_MACHINE, task.path("Parameters").path("FunctionName"))))
+                    .as(name).isEqualTo(functionId() + ".Alias");
+            assertThat(task.path("TimeoutSeconds").asInt()).as(name).isGreaterThan(function().path("Timeout").asInt());
+            Set<String> retried = new LinkedHashSet<>();
+            task.path("Retry").forEach(retrier -> {
+                retried.addAll(textList(retrier.path("ErrorEquals")));
+                assertThat(retrier.path("BackoffRate").asDouble()).as(name).isGreaterThan(1.0);
+                assertThat(retrier.path("JitterStrategy").asText()).as(name).isEqualTo("FULL");
+            });
+            assertThat(projectErrors(retried)).as(name).containsExactlyInAnyOrderElementsOf(transientErrors);
+            assertThat(retried).as(name).containsAll(LAMBDA_SERVICE_ERRORS).doesNotContain("States.ALL");
+        });
+        for (String batch : List.of("JsonJoinBatch", "CsvJoinBatch")) {
+            JsonNode catcher = tasks.get(batch).path("Catch").get(0);
+            assertThat(textList(catcher.path("ErrorEquals"))).as(batch).containsExactly("States.ALL");
+            assertThat(allStates(fleetDefinition())).as(batch).containsKey(catcher.path("Next").asText());
+        }
+    }
+
+    @Test
+    void fleetStateMachine_policies_reachOnlyTheManifestsTheResultsItsOwnExecutionsAndTheAlias() {
+        JsonNode properties = resource(FLEET_STATE_MACHINE).path("Properties");
+        String name = "${AWS::StackName}-fleet";
+        String arnPrefix = "arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:";
+        assertThat(properties.path("Name").path("Fn::Sub").asText()).isEqualTo(name);
+        JsonNode policies = properties.path("Policies");
+        assertThat(policies).as("one inline document, no policy templates").hasSize(1);
+        JsonNode statements = policies.get(0).path("Statement");
+        Map<String, List<String>> granted = new TreeMap<>();
+        statements.forEach(statement -> {
+            assertThat(statement.path("Effect").asText()).isEqualTo("Allow");
+            assertThat(statement.has("NotAction") || statement.has("NotResource") || statement.has("Condition"))
+                    .isFalse();
+            List<String> resources = new ArrayList<>();
+            JsonNode resource = statement.path("Resource");
+            (resource.isArray() ? resource : JSON.createArrayNode().add(resource)).forEach(r ->
+                    resources.add(r.has("Fn::Sub") ? r.path("Fn::Sub").asText() : "Ref:" + ref(r)));
+            for (String action : textList(statement.path("Action"))) {
+                granted.computeIfAbsent(action, a -> new ArrayList<>()).addAll(resources);
+            }
+        });
+
+        assertThat(granted).containsOnlyKeys("lambda:InvokeFunction", "s3:GetObject", "s3:PutObject",
+                "s3:ListMultipartUploadParts", "s3:AbortMultipartUpload", "states:StartExecution",
+                "states:DescribeExecution", "states:StopExecution");
+        assertThat(granted.get("lambda:InvokeFunction")).containsExactly("Ref:" + functionId() + ".Alias");
+        String results = "${" + resultsBucketId() + ".Arn}/" + resultsPrefix() + "/*";
+        assertThat(granted.get("s3:GetObject")).containsExactlyInAnyOrder(
+                "arn:${AWS::Partition}:s3:::${FleetManifestBucket}/${FleetManifestKeyPrefix}*", results);
+        for (String write : List.of("s3:PutObject", "s3:ListMultipartUploadParts", "s3:AbortMultipartUpload")) {
+            assertThat(granted.get(write)).as(write).containsExactly(results);
+        }
+        assertThat(granted.get("states:StartExecution")).containsExactly(arnPrefix + "stateMachine:" + name);
+        for (String follow : List.of("states:DescribeExecution", "states:StopExecution")) {
+            assertThat(granted.get(follow)).as(follow).containsExactlyInAnyOrder(
+                    arnPrefix + "execution:" + name + ":*", arnPrefix + "execution:" + name + "/*");
+        }
+        assertThat(parameter("FleetManifestKeyPrefix").path("AllowedPattern").asText())
+                .as("the prefix cannot widen the grant").doesNotContain("*");
+    }
+
+    @Test
+    void fleetParameters_whenLeftAtTheirDefaults_keepTheFleetUnderTheAccountQuota() {
+        assertNumber("FleetMaxItemsPerBatch", 25, 1, MAX_BATCH_ITEMS);
+        assertNumber("FleetMaxConcurrency", 4, 1, 40);
+        assertNumber("FleetToleratedFailurePercentage", 10, 0, 100);
+        assertNumber("FleetResultsRetentionDays", 30, 1, 3650);
+        assertThat(Integer.parseInt(parameterDefault("FleetMaxConcurrency")) * DEFAULT_BATCH_JOINS_PER_SECOND)
+                .as("joins per second at the defaults, at most 80 %% of 50 TPS per account")
+                .isLessThanOrEqualTo(40);
+        assertThat(parameter("FleetManifestBucket").has("Default")).as("the operator names the bucket").isFalse();
+    }
+
+    @Test
+    void fleetResultsBucket_whenCreated_isEncryptedPrivateTlsOnlyAndExpiresResults() {
+        JsonNode bucket = resource(resultsBucketId()).path("Properties");
+
+        assertThat(bucket.path("BucketEncryption").path("ServerSideEncryptionConfiguration").get(0)
+                .path("ServerSideEncryptionByDefault").path("SSEAlgorithm").asText()).isIn("AES256", "aws:kms");
+        JsonNode block = bucket.path("PublicAccessBlockConfiguration");
+        for (String setting : List.of("BlockPublicAcls", "BlockPublicPolicy", "IgnorePublicAcls",
+                "RestrictPublicBuckets")) {
+            assertThat(block.path(setting).asBoolean()).as(setting).isTrue();
+        }
+        JsonNode rule = bucket.path("LifecycleConfiguration").path("Rules").get(0);
+        assertThat(rule.path("Status").asText()).isEqualTo("Enabled");
+        assertThat(ref(rule.path("ExpirationInDays"))).isEqualTo("FleetResultsRetentionDays");
+
+        Map<String, JsonNode> policies = resourcesOfType("AWS::S3::BucketPolicy");
+        assertThat(policies).hasSize(1);
+        JsonNode policy = policies.values().iterator().next().path("Properties");
+        assertThat(ref(policy.path("Bucket"))).isEqualTo(resultsBucketId());
+        JsonNode deny = policy.path("PolicyDocument").path("Statement").get(0);
+        assertThat(deny.path("Effect").asText()).isEqualTo("Deny");
+        assertThat(textList(deny.path("Action"))).containsExactly("s3:*");
+        assertThat(deny.path("Condition").path("Bool").path("aws:SecureTransport").asText()).isEqualTo("false");
+        assertThat(deny.path("Resource").toString()).contains(resultsBucketId() + "\",\"Arn\"")
+                .contains(resultsBucketId() + ".Arn}/*");
+    }
+
+    @Test
+    void fleetSchedule_whenDeployed_isOffByDefaultStartsOnlyTheFleetAndKeepsItsFailures() {
+        JsonNode schedule = resource(idOfType("AWS::Scheduler::Schedule")).path("Properties");
+
+        assertThat(parameterDefault(ref(schedule.path("State")))).isEqualTo("DISABLED");
+        JsonNode target = schedule.path("Target");
+        assertThat(ref(target.path("Arn"))).isEqualTo(FLEET_STATE_MACHINE);
+        assertThat(target.path("RetryPolicy").path("MaximumEventAgeInSeconds").asInt()).isBetween(60, 86_400);
+        assertFailedJoinsQueue(getAttArn(target.path("DeadLetterConfig").path("Arn")));
+        ObjectNode parameters = template.path("Parameters").deepCopy();
+        parameters.set("FleetManifestBucket", JSON.createObjectNode().put("Default", "example-manifests"));
+        String input = Sub.withDefaults(target.path("Input"), parameters);
+        Object request = Json.parse(input.getBytes(StandardCharsets.UTF_8));
+        assertThat(request).isEqualTo(Map.of("bucket", "example-manifests", "key",
+                parameterDefault("FleetScheduleManifestKey")));
+        assertThat(parameterDefault("FleetScheduleManifestKey")).startsWith(parameterDefault("FleetManifestKeyPrefix"));
+        for (String name : Sub.variables(target.path("Input"))) {
+            String pattern = parameter(name).path("AllowedPattern").asText();
+            assertThat(pattern).as("%s needs an AllowedPattern", name).isNotEmpty();
+            assertThat("a\"b").as("%s admits a quote", name).doesNotMatch(pattern);
+            assertThat("a\\b").as("%s admits a backslash", name).doesNotMatch(pattern);
+        }
+
+        JsonNode role = resource(getAttArn(target.path("RoleArn"))).path("Properties");
+        JsonNode trust = role.path("AssumeRolePolicyDocument").path("Statement").get(0);
+        assertThat(trust.path("Principal").path("Service").asText()).isEqualTo("scheduler.amazonaws.com");
+        assertThat(trust.path("Condition").path("StringEquals").has("aws:SourceAccount")).isTrue();
+        List<JsonNode> statements = new ArrayList<>();
+        collectStatements(role.path("Policies"), statements);
+        assertThat(statements).hasSize(2);
+        assertThat(ref(statementWithAction(statements, "states:StartExecution").path("Resource")))
+                .isEqualTo(FLEET_STATE_MACHINE);
+        assertThat(getAttArn(statementWithAction(statements, "sqs:SendMessage").path("Resource")))
+                .isEqualTo(idOfType("AWS::SQS::Queue"));
+        statements.forEach(st -> assertThat(textList(st.path("Action"))).hasSize(1));
+    }
+
+    private void assertNumber(String name, int defaultValue, int min, int max) {
+        JsonNode parameter = parameter(name);
+        assertThat(parameter.path("Type").asText()).as(name).isEqualTo("Number");
+        assertThat(parameter.path("Default").asInt()).as(name).isEqualTo(defaultValue);
+        assertThat(parameter.path("MinValue").asInt()).as(name).isEqualTo(min);
+        assertThat(parameter.path("MaxValue").asInt()).as(name).isEqualTo(max);
+    }
+
+    private JsonNode fleetDefinition() {
+        return resource(FLEET_STATE_MACHINE).path("Properties").path("Definition");
+    }
+
+    private Map<String, JsonNode> fleetMaps() {
+        Map<String, JsonNode> maps = new LinkedHashMap<>();
+        fleetDefinition().path("States").properties().forEach(e -> {
+            if (e.getValue().path("Type").asText().equals("Map")) {
+                maps.put(e.getKey(), e.getValue());
+            }
+        });
+        return maps;
+    }
+
+    /**
+     * The template parameter behind a Map field's {@code ...Path}: the path names a field that the first state sets
+     * with {@code States.StringToJson('${Substitution}')}, and the substitution is a {@code !Ref} to the parameter.
+     */
+    private String configuredParameter(JsonNode path) {
+        Matcher field = Pattern.compile("\\$\\.(\\w+)").matcher(path.asText());
+        assertThat(field.matches()).as("a top-level path, found %s", path).isTrue();
+        JsonNode configure = fleetDefinition().path("States").path(fleetDefinition().path("StartAt").asText());
+        assertThat(configure.path("Type").asText()).isEqualTo("Pass");
+        String expression = configure.path("Parameters").path(field.group(1) + ".$").asText();
+        Matcher number = Pattern.compile("States\\.StringToJson\\('\\$\\{(\\w+)}'\\)").matcher(expression);
+        assertThat(number.matches()).as("%s is set from a substitution, found %s", path, expression).isTrue();
+        JsonNode substitutions = resource(FLEET_STATE_MACHINE).path("Properties").path("DefinitionSubstitutions");
+        String name = ref(substitutions.path(number.group(1)));
+        assertThat(parameter(name).path("Type").asText()).isEqualTo("Number");
+        return name;
+    }
+
+    /** The DefinitionSubstitutions value a {@code '${Name}'} field of a definition is replaced with. */
+    private JsonNode substitution(String stateMachine, JsonNode field) {
+        Matcher matcher = Pattern.compile("\\$\\{(\\w+)}").matcher(field.asText());
+        assertThat(matcher.matches()).as("expected a substitution, found %s", field).isTrue();
+        JsonNode value = resource(stateMachine).path("Properties").path("DefinitionSubstitutions")
+                .path(matcher.group(1));
+        assertThat(value.isMissingNode()).as("substitution %s", matcher.group(1)).isFalse();
+        return value;
+    }
+
+    private String resultsBucketId() {
+        return idOfType("AWS::S3::Bucket");
+    }
+
+    /** The prefix the ResultWriter writes under, the same in both maps. */
+    private String resultsPrefix() {
+        Set<String> prefixes = new LinkedHashSet<>();
+        fleetMaps().values().forEach(map ->
+                prefixes.add(map.path("ResultWriter").path("Parameters").path("Prefix").asText()));
+        assertThat(prefixes).hasSize(1);
+        return prefixes.iterator().next();
+    }
+
+    private static JsonNode statementWithAction(Iterable<JsonNode> statements, String action) {
+        List<JsonNode> found = new ArrayList<>();
+        statements.forEach(statement -> {
+            if (textList(statement.path("Action")).contains(action)) {
+                found.add(statement);
+            }
+        });
+        assertThat(found).as("statements granting %s", action).hasSize(1);
+        return found.get(0);
+    }
+
+    @Test
+    void batchSamples_whenDecoded_giveTheTriggerTheirNameSaysAndABatchOfJoins() throws IOException {
+        Map<String, Trigger> triggers = Map.of(
+                "batch-http-api.json", Trigger.HTTP_API,
+                "batch-eventbridge-rule.json", Trigger.EVENTBRIDGE,
+                "batch-scheduler.json", Trigger.SCHEDULER,
+                "batch-stepfunctions.json", Trigger.DIRECT,
+                "batch-itembatcher.json", Trigger.DIRECT);
+        List<String> names = samples().stream().map(p -> p.getFileName().toString())
+                .filter(n -> n.startsWith("batch-")).toList();
+        assertThat(names).containsExactlyInAnyOrderElementsOf(triggers.keySet());
+
+        for (String name : names) {
+            EventDecoder.Decoded decoded = EventDecoder.decode(Files.readAllBytes(EVENTS.resolve(name)));
+
+            assertThat(decoded.trigger()).as(name).isEqualTo(triggers.get(name));
+            assertThat(decoded.problems()).as(name).isEmpty();
+            assertThat(decoded.request()).as(name).isInstanceOf(Map.class);
+            Map<?, ?> request = (Map<?, ?>) decoded.request();
+            Object items = request.containsKey("Items") ? request.get("Items") : request.get("joins");
+            assertThat(items).as(name).isInstanceOf(List.class);
+            for (Object item : (List<?>) items) {
+                assertThat(JoinRequest.validate(item)).as(name).isInstanceOf(JoinRequest.Validation.Valid.class);
+            }
+        }
+    }
+
+    @Test
+    void fleetSamples_whenRead_nameAManifestWhoseJsonAndCsvFormsHoldTheSameValidItems() throws IOException {
+        Path fleet = EVENTS.resolve("fleet");
+        String readme = Files.readString(EVENTS.resolve("README.md"));
+        JsonNode input = readJson(fleet.resolve("execution-input.json"));
+        assertThat(input.properties()).extracting(Map.Entry::getKey).containsExactly("bucket", "key");
+        assertThat(input.path("key").asText()).startsWith(parameterDefault("FleetManifestKeyPrefix")).endsWith(".json");
+
+        JsonNode json = readJson(fleet.resolve("manifest.json"));
+        List<String> csv = Files.readAllLines(fleet.resolve("manifest.csv"));
+
+        assertThat(csv.get(0)).isEqualTo("channelArn,clientId");
+        List<String> rows = new ArrayList<>();
+        json.forEach(item -> {
+            assertThat(item.properties()).extracting(Map.Entry::getKey).containsExactly("channelArn", "clientId");
+            Object request = Json.parse(item.toString().getBytes(StandardCharsets.UTF_8));
+            assertThat(JoinRequest.validate(request)).isInstanceOf(JoinRequest.Validation.Valid.class);
+            rows.add(item.path("channelArn").asText() + "," + item.path("clientId").asText());
+        });
+        assertThat(csv.subList(1, csv.size())).isEqualTo(rows);
+        for (String file : List.of("execution-input.json", "manifest.json", "manifest.csv")) {
+            assertThat(readme).as("README row for fleet/%s", file).contains("`fleet/" + file + "`");
+        }
+    }
+
     private void assertFailedJoinsQueue(String queueId) {
         JsonNode queue = resource(queueId);
         assertThat(queue.path("Type").asText()).isEqualTo("AWS::SQS::Queue");
@@ -419,7 +783,7 @@ class TemplateTest {
     }
 
     private JsonNode stateMachine() {
-        return resource(idOfType("AWS::Serverless::StateMachine"));
+        return resource(JOIN_STATE_MACHINE);
     }
 
     private JsonNode definition() {
@@ -432,11 +796,31 @@ class TemplateTest {
         return task;
     }
 
+    /** Every error name a Retry or Catch of any state machine matches, nested states included. */
     private Set<String> stateMachineErrorNames() {
         Set<String> names = new LinkedHashSet<>();
-        definition().path("States").forEach(state -> Stream.of("Retry", "Catch")
-                .forEach(key -> state.path(key).forEach(rule -> names.addAll(textList(rule.path("ErrorEquals"))))));
+        resourcesOfType("AWS::Serverless::StateMachine").values().forEach(machine ->
+                allStates(machine.path("Properties").path("Definition")).values().forEach(state ->
+                        Stream.of("Retry", "Catch").forEach(key -> state.path(key).forEach(rule ->
+                                names.addAll(textList(rule.path("ErrorEquals")))))));
         return names;
+    }
+
+    /** The states of a definition by name, with those of its Map item processors and Parallel branches. */
+    private static Map<String, JsonNode> allStates(JsonNode definition) {
+        Map<String, JsonNode> states = new LinkedHashMap<>();
+        definition.path("States").properties().forEach(e -> {
+            assertThat(states).as("state names are unique across a definition").doesNotContainKey(e.getKey());
+            states.put(e.getKey(), e.getValue());
+            List<JsonNode> nested = new ArrayList<>();
+            nested.add(e.getValue().path("ItemProcessor"));
+            e.getValue().path("Branches").forEach(nested::add);
+            nested.stream().filter(JsonNode::isObject).forEach(n -> allStates(n).forEach((name, state) -> {
+                assertThat(states).as("state names are unique across a definition").doesNotContainKey(name);
+                states.put(name, state);
+            }));
+        });
+        return states;
     }
 
     private static Set<String> projectErrors(Set<String> names) {
@@ -641,77 +1025,6 @@ class TemplateTest {
             JsonNode sub = node.path("Fn::Sub");
             assertThat(sub.isTextual()).as("expected !Sub with a single string, found %s", node).isTrue();
             return sub.asText();
-        }
-    }
-
-    /**
-     * Reads a CloudFormation YAML template into a JSON tree, turning short-form intrinsics into their long form:
-     * Jackson's own tree reader would drop the tags and keep only the values.
-     */
-    private static final class CfnYaml {
-        private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
-
-        private CfnYaml() {
-        }
-
-        static JsonNode read(Path path) {
-            try (var parser = new YAMLFactory().createParser(path.toFile())) {
-                parser.nextToken();
-                return node(parser);
-            } catch (IOException e) {
-                throw new UncheckedIOException(path + ": " + e.getMessage(), e);
-            }
-        }
-
-        private static JsonNode node(com.fasterxml.jackson.dataformat.yaml.YAMLParser parser) throws IOException {
-            String tag = parser.getTypeId();
-            JsonNode value = switch (parser.currentToken()) {
-                case START_OBJECT -> {
-                    ObjectNode object = NODES.objectNode();
-                    while (parser.nextToken() == JsonToken.FIELD_NAME) {
-                        String name = parser.currentName();
-                        parser.nextToken();
-                        object.set(name, node(parser));
-                    }
-                    yield object;
-                }
-                case START_ARRAY -> {
-                    ArrayNode array = NODES.arrayNode();
-                    while (parser.nextToken() != JsonToken.END_ARRAY) {
-                        array.add(node(parser));
-                    }
-                    yield array;
-                }
-                case VALUE_STRING -> NODES.textNode(parser.getText());
-                case VALUE_NUMBER_INT -> parser.getNumberType() == JsonParser.NumberType.INT
-                        ? NODES.numberNode(parser.getIntValue())
-                        : NODES.numberNode(parser.getBigIntegerValue());
-                case VALUE_NUMBER_FLOAT -> NODES.numberNode(parser.getDecimalValue());
-                case VALUE_TRUE -> NODES.booleanNode(true);
-                case VALUE_FALSE -> NODES.booleanNode(false);
-                case VALUE_NULL -> NODES.nullNode();
-                default -> throw new IOException("unexpected " + parser.currentToken() + " at "
-                        + parser.currentLocation());
-            };
-            return tag == null ? value : intrinsic(tag, value);
-        }
-
-        private static JsonNode intrinsic(String tag, JsonNode value) {
-            ObjectNode longForm = NODES.objectNode();
-            switch (tag) {
-                case "Ref", "Condition" -> longForm.set(tag, value);
-                case "GetAtt" -> {
-                    if (value.isTextual()) {
-                        ArrayNode parts = NODES.arrayNode();
-                        Arrays.stream(value.asText().split("\\.", 2)).forEach(parts::add);
-                        longForm.set("Fn::GetAtt", parts);
-                    } else {
-                        longForm.set("Fn::GetAtt", value);
-                    }
-                }
-                default -> longForm.set("Fn::" + tag, value);
-            }
-            return longForm;
         }
     }
 }

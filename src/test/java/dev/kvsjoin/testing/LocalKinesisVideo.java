@@ -13,6 +13,7 @@ import java.net.URI;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -46,7 +47,7 @@ public final class LocalKinesisVideo implements AutoCloseable {
     private final Object lock = new Object();
     private final Set<String> channels = new HashSet<>();
     private final Map<Operation, Queue<Fault>> faults = new EnumMap<>(Operation.class);
-    private final Map<String, Map<Operation, Fault>> channelFaults = new java.util.HashMap<>();
+    private final Map<Operation, Map<String, Fault>> channelFaults = new EnumMap<>(Operation.class);
     private final List<Recorded> requests = new ArrayList<>();
     private final List<String> violations = new ArrayList<>();
 
@@ -56,6 +57,7 @@ public final class LocalKinesisVideo implements AutoCloseable {
         this.scheme = scheme;
         for (Operation operation : Operation.values()) {
             faults.put(operation, new ArrayDeque<>());
+            channelFaults.put(operation, new HashMap<>());
         }
         control.createContext("/", exchange -> handle(Listener.CONTROL, exchange));
         webrtc.createContext("/", exchange -> handle(Listener.WEBRTC, exchange));
@@ -113,18 +115,23 @@ public final class LocalKinesisVideo implements AutoCloseable {
 
     /**
      * Answers every request of {@code operation} naming {@code channelArn} with {@code fault}, until
-     * {@link #reset()} or {@link #clearChannelFaults()}; scripted faults of other channels stay queued.
+     * {@link #healChannel}: a channel that stays throttled or denied however often it is called. Such a fault comes
+     * before the ones queued by {@link #failNext}, which requests naming the channel leave queued.
      */
-    public void failAlways(String channelArn, Operation operation, Fault fault) {
+    public void failChannel(Operation operation, String channelArn, Fault fault) {
+        if (fault instanceof Fault.NoWebrtcEndpoint || fault instanceof Fault.Endpoint) {
+            throw new IllegalArgumentException("fault: " + fault.getClass().getSimpleName()
+                    + " is for failNext only");
+        }
         synchronized (lock) {
-            channelFaults.computeIfAbsent(channelArn, c -> new EnumMap<>(Operation.class)).put(operation, fault);
+            channelFaults.get(operation).put(channelArn, fault);
         }
     }
 
-    /** Forgets every {@link #failAlways} fault. */
-    public void clearChannelFaults() {
+    /** Ends the {@link #failChannel} faults of a channel: its requests are answered normally again. */
+    public void healChannel(String channelArn) {
         synchronized (lock) {
-            channelFaults.clear();
+            channelFaults.values().forEach(byChannel -> byChannel.remove(channelArn));
         }
     }
 
@@ -147,7 +154,7 @@ public final class LocalKinesisVideo implements AutoCloseable {
         synchronized (lock) {
             channels.clear();
             faults.values().forEach(Queue::clear);
-            channelFaults.clear();
+            channelFaults.values().forEach(Map::clear);
             requests.clear();
             violations.clear();
         }
@@ -183,8 +190,9 @@ public final class LocalKinesisVideo implements AutoCloseable {
             synchronized (lock) {
                 requests.add(new Recorded(operation, listener, path, headers, body, checked.region()));
                 checked.problems().forEach(problem -> violations.add(operation + ": " + problem));
-                Fault always = channelFaults.getOrDefault(checked.channelArn(), Map.of()).get(operation);
-                fault = !checked.problems().isEmpty() ? null : always != null ? always : faults.get(operation).poll();
+                Fault channelFault = channelFaults.get(operation).get(checked.channelArn());
+                fault = !checked.problems().isEmpty() ? null
+                        : channelFault != null ? channelFault : faults.get(operation).poll();
             }
             if (!checked.problems().isEmpty()) {
                 sendError(exchange, listener, ServiceError.VALIDATION, String.join("; ", checked.problems()));
