@@ -729,9 +729,10 @@ class TemplateTest {
             EventDecoder.Decoded decoded = EventDecoder.decode(Files.readAllBytes(EVENTS.resolve(name)));
 
             assertThat(decoded.trigger()).as(name).isEqualTo(triggers.get(name));
-            assertThat(decoded.problems()).as(name).isEmpty();
-            assertThat(decoded.request()).as(name).isInstanceOf(Map.class);
-            Map<?, ?> request = (Map<?, ?>) decoded.request();
+            assertThat(decoded).as(name).isInstanceOf(EventDecoder.Decoded.Request.class);
+            Object body = ((EventDecoder.Decoded.Request) decoded).request();
+            assertThat(body).as(name).isInstanceOf(Map.class);
+            Map<?, ?> request = (Map<?, ?>) body;
             Object items = request.containsKey("Items") ? request.get("Items") : request.get("joins");
             assertThat(items).as(name).isInstanceOf(List.class);
             for (Object item : (List<?>) items) {

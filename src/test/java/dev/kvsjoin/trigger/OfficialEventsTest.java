@@ -36,7 +36,9 @@ class OfficialEventsTest {
             // queryStringParameters holds a placeholder string where the type has a map
             "apigw-rest-v1-proxy.samcli.TEMPLATE.json", "queryStringParameters",
             // EventBridge Scheduler sends detail as a string; ScheduledEvent has a map (aws-lambda-java-libs#479)
-            "eventbridge-scheduler-default-payload.dotnet-issue-1864.json", "detail");
+            "eventbridge-scheduler-default-payload.dotnet-issue-1864.json", "detail",
+            // the same envelope, carrying a batch
+            "batch-scheduler.json", "detail");
 
     static Stream<Path> samples() throws IOException {
         try (Stream<Path> resources = Files.list(RESOURCES); Stream<Path> events = Files.list(EVENTS)) {
