@@ -142,7 +142,7 @@ class TemplateTest {
 
         assertThat(variables.keySet()).containsExactlyInAnyOrder("POWERTOOLS_SERVICE_NAME", "JOIN_CONNECT_TIMEOUT_MS",
                 "JOIN_READ_TIMEOUT_MS", "JOIN_MAX_ATTEMPTS", "ENDPOINT_CACHE_TTL_SECONDS", "ENDPOINT_CACHE_SIZE",
-                "JOIN_TRUST_STORE");
+                "JOIN_TRUST_STORE", "BATCH_PARALLELISM", "BATCH_JOINS_PER_SECOND");
         assertThat(settings.serviceName()).isEqualTo(variables.get("POWERTOOLS_SERVICE_NAME"));
         assertThat(settings.connectTimeout().toMillis()).isEqualTo(number(variables, "JOIN_CONNECT_TIMEOUT_MS"));
         assertThat(settings.readTimeout().toMillis()).isEqualTo(number(variables, "JOIN_READ_TIMEOUT_MS"));
@@ -150,6 +150,8 @@ class TemplateTest {
         assertThat(settings.endpointCacheTtl().toSeconds()).isEqualTo(number(variables, "ENDPOINT_CACHE_TTL_SECONDS"));
         assertThat(settings.endpointCacheSize()).isEqualTo(number(variables, "ENDPOINT_CACHE_SIZE"));
         assertThat(settings.trustStore()).isEqualTo(variables.get("JOIN_TRUST_STORE"));
+        assertThat(settings.batchParallelism()).isEqualTo(number(variables, "BATCH_PARALLELISM"));
+        assertThat(settings.batchJoinsPerSecond()).isEqualTo(number(variables, "BATCH_JOINS_PER_SECOND"));
     }
 
     @Test
@@ -569,10 +571,16 @@ class TemplateTest {
         assertNumber("FleetMaxConcurrency", 4, 1, 40);
         assertNumber("FleetToleratedFailurePercentage", 10, 0, 100);
         assertNumber("FleetResultsRetentionDays", 30, 1, 3650);
-        assertThat(Integer.parseInt(parameterDefault("FleetMaxConcurrency")) * DEFAULT_BATCH_JOINS_PER_SECOND)
+        assertNumber("BatchJoinsPerSecond", DEFAULT_BATCH_JOINS_PER_SECOND, 1, 50);
+        assertThat(Integer.parseInt(parameterDefault("FleetMaxConcurrency"))
+                * Integer.parseInt(parameterDefault("BatchJoinsPerSecond")))
                 .as("joins per second at the defaults, at most 80 %% of 50 TPS per account")
                 .isLessThanOrEqualTo(40);
-        assertThat(parameter("FleetManifestBucket").has("Default")).as("the operator names the bucket").isFalse();
+        assertThat(parameterDefault("FleetManifestBucket")).as("no fleet until an operator names its bucket")
+                .isEmpty();
+        for (String id : List.of("FleetStateMachine", resultsBucketId(), "FleetSchedule")) {
+            assertThat(resource(id).path("Condition").asText()).as(id).isEqualTo("FleetEnabled");
+        }
     }
 
     @Test
@@ -702,9 +710,15 @@ class TemplateTest {
         return prefixes.iterator().next();
     }
 
+    /** A statement, or the one an {@code Fn::If} adds when its condition holds. */
+    private static JsonNode unlessConditional(JsonNode statement) {
+        return statement.has("Fn::If") ? statement.path("Fn::If").get(1) : statement;
+    }
+
     private static JsonNode statementWithAction(Iterable<JsonNode> statements, String action) {
         List<JsonNode> found = new ArrayList<>();
-        statements.forEach(statement -> {
+        statements.forEach(conditional -> {
+            JsonNode statement = unlessConditional(conditional);
             if (textList(statement.path("Action")).contains(action)) {
                 found.add(statement);
             }
@@ -839,10 +853,13 @@ class TemplateTest {
         return dev.kvsjoin.trigger.Responses.errorName(reason);
     }
 
+    /** The function's variables as deployed with default parameters: a {@code Ref} takes its parameter's default. */
     private Map<String, String> environment() {
         Map<String, String> variables = new LinkedHashMap<>();
         function().path("Environment").path("Variables").properties()
-                .forEach(e -> variables.put(e.getKey(), e.getValue().asText()));
+                .forEach(e -> variables.put(e.getKey(), e.getValue().has("Ref")
+                        ? parameter(e.getValue().path("Ref").asText()).path("Default").asText()
+                        : e.getValue().asText()));
         return variables;
     }
 
