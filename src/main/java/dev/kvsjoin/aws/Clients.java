@@ -4,6 +4,7 @@ import dev.kvsjoin.config.Settings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.HashSet;
@@ -42,7 +43,6 @@ import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.retries.api.RetryStrategy;
 import software.amazon.awssdk.services.kinesisvideo.KinesisVideoClient;
 import software.amazon.awssdk.services.kinesisvideowebrtcstorage.KinesisVideoWebRtcStorageClient;
-import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.kinesisvideowebrtcstorage.endpoints.KinesisVideoWebRtcStorageEndpointProvider;
 import software.amazon.awssdk.utils.SdkAutoCloseable;
 
@@ -83,7 +83,6 @@ public final class Clients implements SdkAutoCloseable {
     /** What the SDK clients hold: whichever provider is current, replaced after each SnapStart restore. */
     private final AwsCredentialsProvider credentials = () -> currentCredentials.resolveCredentials();
     private final URI controlEndpoint;
-    private final URI s3Endpoint;
     private final int maxAttempts;
     private final Backoff backoff = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(2));
     private final Backoff throttlingBackoff = new Backoff(Duration.ofMillis(500), Duration.ofSeconds(5));
@@ -93,7 +92,7 @@ public final class Clients implements SdkAutoCloseable {
     private final Map<String, KinesisVideoClient> control = boundedMap();
     private final Map<String, KinesisVideoWebRtcStorageClient> storage = boundedMap();
     private final Set<String> newerRegions = new HashSet<>();
-    private final Map<String, S3Client> s3 = boundedMap();
+    private final S3Objects s3;
 
     /**
      * @param credentials makes the credentials provider; called again after each SnapStart restore
@@ -107,10 +106,10 @@ public final class Clients implements SdkAutoCloseable {
     /** @param s3Endpoint S3's endpoint override (path-style requests then), or {@code null} for the regional one */
     public Clients(SdkHttpClient http, Supplier<AwsCredentialsProvider> credentials, URI controlEndpoint,
                    URI s3Endpoint, int maxAttempts) {
-        this.s3Endpoint = s3Endpoint;
         this.http = new IoFailuresChecked(http);
         this.credentialsFactory = credentials;
         this.currentCredentials = credentials.get();
+        this.s3 = new S3Objects(this.http, this.credentials::resolveCredentials, s3Endpoint, Clock.systemUTC());
         this.controlEndpoint = controlEndpoint;
         this.maxAttempts = maxAttempts;
         this.timeouts = new ScheduledThreadPoolExecutor(1, task -> {
@@ -237,21 +236,11 @@ public final class Clients implements SdkAutoCloseable {
     }
 
     /**
-     * The S3 client for a region, built on first use: only a fleet run's summary reads S3 (the results its
-     * Distributed Map wrote), so no join loads its classes.
+     * Reads S3 objects (a fleet run's results), signed with the function's credentials through the same HTTP client:
+     * no S3 client module, no class of it on any join's path.
      */
-    public S3Client s3(String region) {
-        return s3.computeIfAbsent(region, r -> {
-            var builder = S3Client.builder()
-                    .httpClient(http)
-                    .region(Region.of(r))
-                    .credentialsProvider(credentials)
-                    .overrideConfiguration(overrides());
-            if (s3Endpoint != null) {
-                builder.endpointOverride(s3Endpoint).forcePathStyle(true);
-            }
-            return builder.build();
-        });
+    public S3Objects s3() {
+        return s3;
     }
 
     /** Sends a storage request to a channel's WEBRTC endpoint, the only one the storage API answers on. */
@@ -297,10 +286,6 @@ public final class Clients implements SdkAutoCloseable {
         synchronized (storage) {
             storage.values().forEach(SdkAutoCloseable::close);
             storage.clear();
-        }
-        synchronized (s3) {
-            s3.values().forEach(SdkAutoCloseable::close);
-            s3.clear();
         }
         http.close();
         timeouts.shutdownNow();

@@ -1,6 +1,7 @@
 package dev.kvsjoin.fleet;
 
 import dev.kvsjoin.aws.Clients;
+import dev.kvsjoin.aws.S3Objects;
 import dev.kvsjoin.join.Reason;
 import dev.kvsjoin.json.Json;
 import java.io.IOException;
@@ -12,9 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
-import software.amazon.awssdk.awscore.exception.AwsServiceException;
-import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.thirdparty.jackson.core.JsonFactory;
 import software.amazon.awssdk.thirdparty.jackson.core.JsonProcessingException;
 import software.amazon.awssdk.thirdparty.jackson.core.JsonParser;
@@ -49,6 +47,8 @@ public final class RunSummary {
     /** Distinct error names counted apart; more are counted together, so a summary stays small. */
     static final int MAX_REASONS = 32;
     static final String NOT_STARTED = "NotStarted";
+    /** A manifest lists a few files; anything bigger is not one. */
+    static final int MAX_MANIFEST_BYTES = 1024 * 1024;
     static final String OTHER = "OtherErrors";
     private static final Pattern BUCKET = Pattern.compile("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$");
     private static final JsonFactory STREAMS = new JsonFactory();
@@ -100,7 +100,7 @@ public final class RunSummary {
     /** Reads the manifest and every result file it lists, within {@code budget}. */
     public Result summarize(Request request, Duration budget) {
         long deadline = System.nanoTime() + budget.toNanos();
-        S3Client s3 = clients.s3(region);
+        S3Objects s3 = clients.s3();
         try {
             Map<String, List<String>> files = manifest(s3, request);
             Map<String, Long> counts = new LinkedHashMap<>();
@@ -116,18 +116,18 @@ public final class RunSummary {
                 }
             }
             return new Result.Summed(request, counts, batches[0], batches[1], batches[2], complete);
-        } catch (AwsServiceException e) {
-            String code = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
-            Reason reason = e.statusCode() == 403 ? Reason.ACCESS_DENIED
-                    : e.statusCode() == 404 ? Reason.NOT_FOUND
-                    : e.statusCode() >= 500 ? Reason.UPSTREAM_UNAVAILABLE : Reason.UPSTREAM_ERROR;
+        } catch (S3Objects.Failure e) {
+            int status = e.status();
+            Reason reason = status == 403 ? Reason.ACCESS_DENIED
+                    : status == 404 ? Reason.NOT_FOUND
+                    : status >= 500 ? Reason.UPSTREAM_UNAVAILABLE : Reason.UPSTREAM_ERROR;
             return new Result.Failed(reason, switch (reason) {
                 case ACCESS_DENIED -> "the function may not read the fleet run's results";
                 case NOT_FOUND -> "the fleet run's manifest or a result file was not found";
                 case UPSTREAM_UNAVAILABLE -> "S3 failed with a server error; retry later";
-                default -> "S3 refused the read with an unexpected error";
-            }, code);
-        } catch (SdkException | UncheckedIOException e) {
+                default -> "S3 refused the read with an unexpected answer (HTTP " + status + ")";
+            }, null);
+        } catch (IOException | UncheckedIOException e) {
             return new Result.Failed(Reason.UPSTREAM_UNAVAILABLE, "S3 could not be reached; retry later", null);
         } catch (Json.JsonSyntaxException | ClassCastException | NotResults e) {
             return new Result.Failed(Reason.UPSTREAM_ERROR, "the fleet run's manifest or results are not in the"
@@ -136,8 +136,14 @@ public final class RunSummary {
     }
 
     /** The manifest's result files by status: {@code ResultFiles.SUCCEEDED[].Key} and its siblings. */
-    private static Map<String, List<String>> manifest(S3Client s3, Request request) {
-        byte[] bytes = s3.getObjectAsBytes(b -> b.bucket(request.bucket()).key(request.manifestKey())).asByteArray();
+    private Map<String, List<String>> manifest(S3Objects s3, Request request) throws S3Objects.Failure, IOException {
+        byte[] bytes;
+        try (InputStream in = s3.get(region, request.bucket(), request.manifestKey())) {
+            bytes = in.readNBytes(MAX_MANIFEST_BYTES + 1);
+        }
+        if (bytes.length > MAX_MANIFEST_BYTES) {
+            throw new NotResults();
+        }
         Map<?, ?> manifest = (Map<?, ?>) Json.parse(bytes);
         Map<?, ?> resultFiles = (Map<?, ?>) manifest.get("ResultFiles");
         Map<String, List<String>> files = new LinkedHashMap<>();
@@ -154,10 +160,9 @@ public final class RunSummary {
     }
 
     /** Adds one result file's records; {@code false} when the deadline cut it short. */
-    private static boolean readFile(S3Client s3, String bucket, String key, Map<String, Long> counts, long[] batches,
-                                    long deadline) {
-        try (InputStream in = s3.getObject(b -> b.bucket(bucket).key(key));
-             JsonParser parser = STREAMS.createParser(in)) {
+    private boolean readFile(S3Objects s3, String bucket, String key, Map<String, Long> counts, long[] batches,
+                             long deadline) throws S3Objects.Failure, IOException {
+        try (InputStream in = s3.get(region, bucket, key); JsonParser parser = STREAMS.createParser(in)) {
             if (parser.nextToken() != JsonToken.START_ARRAY) {
                 throw new NotResults();
             }
@@ -170,8 +175,6 @@ public final class RunSummary {
             return true;
         } catch (JsonProcessingException e) {
             throw new NotResults();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 
