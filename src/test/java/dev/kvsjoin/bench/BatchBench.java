@@ -31,8 +31,11 @@ import java.util.TreeMap;
  * Kinesis Video endpoint over HTTPS, as {@link Soak} runs its processes. With {@code --baseline}, the baseline's two
  * processes join in too.
  *
- * <p>The processes take turns, one batch's worth of joins each (as many single invocations, or one batch), in an
- * order rotated by one every turn, all pinned to the same CPU: whatever else the machine does hits them alike. Each
+ * <p>The processes take turns, one batch's worth of joins each (as many single invocations, or one batch), all
+ * pinned to the same CPU: whatever else the machine does hits them alike. The order stays the same every turn, so a
+ * process is idle for one turn of each other process between its own: alternating it would leave one idle for two
+ * batch turns in a row, long enough for the JDK HTTP client's keep-alive (5 s) to close its connections, and the
+ * reopened connections would be the harness's doing, not the mode's. Each
  * process is read at init end, after its first turn and at the end, while the runtime is blocked on
  * {@code GET /next}. Every answer is checked (each join answered as joined, for the join asked), and so is every
  * endpoint: it must have seen each join exactly once.
@@ -209,7 +212,7 @@ final class BatchBench {
             }
             int every = Math.max(1, turns.size() / 10);
             for (int t = 0; t < turns.size(); t++) {
-                for (Subject subject : rotated(subjects, t)) {
+                for (Subject subject : subjects) {
                     turn(subject, turns.get(t), t);
                     if (t == 0) {
                         subject.afterFirstTurn = subject.read();
@@ -254,15 +257,6 @@ final class BatchBench {
                     + " endpoint: see below the table");
         }
         return allChecked ? 0 : 1;
-    }
-
-    /** The subjects in the order of turn {@code t}: rotated by one each turn, so each takes each position. */
-    static <T> List<T> rotated(List<T> subjects, int t) {
-        List<T> order = new ArrayList<>();
-        for (int i = 0; i < subjects.size(); i++) {
-            order.add(subjects.get((i + t) % subjects.size()));
-        }
-        return order;
     }
 
     /** One turn: the joins as single invocations one after the other, or as one batch. */

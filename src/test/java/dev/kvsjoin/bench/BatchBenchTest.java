@@ -234,13 +234,4 @@ class BatchBenchTest {
     void billedSeconds_whenDurationsHaveFractions_roundsEachUpToTheMillisecond() {
         assertThat(BatchReport.billedSeconds(new double[] {0.4, 1.0, 2.01})).isEqualTo(0.005);
     }
-
-    @Test
-    void rotated_whenTurnsGoOn_givesEachSubjectEachPosition() {
-        List<String> subjects = List.of("a", "b", "c");
-
-        assertThat(BatchBench.rotated(subjects, 0)).containsExactly("a", "b", "c");
-        assertThat(BatchBench.rotated(subjects, 1)).containsExactly("b", "c", "a");
-        assertThat(BatchBench.rotated(subjects, 5)).containsExactly("c", "a", "b");
-    }
 }
