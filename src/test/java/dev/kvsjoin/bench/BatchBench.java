@@ -19,9 +19,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -434,7 +436,8 @@ final class BatchBench {
             missing += times == 0 ? 1 : 0;
             repeated += Math.max(0, times - 1);
         }
-        long unasked = seen.keySet().stream().filter(join -> !asked.contains(join)).count();
+        Set<Join> askedSet = new HashSet<>(asked);
+        long unasked = seen.keySet().stream().filter(join -> !askedSet.contains(join)).count();
         List<String> problems = new ArrayList<>();
         if (missing > 0) {
             problems.add(missing + " joins never reached the endpoint");
