@@ -29,7 +29,7 @@ import java.util.stream.Stream;
  * so every run pays for TLS as a real cold start does), and measures the start, the first invocation and the warm
  * ones. Rounds interleave the builds (floor, naive, the function, and with {@code --baseline} the function at
  * another commit) in rotated order, so drift on a noisy machine hits all of them alike. With {@code --soak},
- * {@link Soak} runs instead.
+ * {@link Soak} runs instead, and with {@code --batch}, {@link BatchBench}.
  *
  * <p>Not a test: run it with {@code bench/run}; see {@code docs/PERFORMANCE.md} for what each number means.
  */
@@ -115,6 +115,7 @@ public final class ColdStartBenchmark {
             return;
         }
         System.exit(options.soak() != null ? Soak.run(options, System.out, System.err)
+                : options.batch() != null ? BatchBench.run(options, System.out, System.err)
                 : run(options, System.out, System.err));
     }
 

@@ -1,5 +1,6 @@
 package dev.kvsjoin.bench;
 
+import dev.kvsjoin.join.BatchRequest;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -15,10 +16,12 @@ import java.util.Map;
  *                 write per class, so {@code --no-class-log} measures the times without it
  * @param baseline the function as built at another commit, run beside it; {@code null} without {@code --baseline}
  * @param baselineEnv environment variables set for the baseline's runs only
- * @param soak the soak's settings with {@code --soak}; {@code null} for the cold-start benchmark
+ * @param soak the soak's settings with {@code --soak}; {@code null} otherwise
+ * @param batch the batch comparison's settings with {@code --batch}; {@code null} otherwise
  */
 record Options(Path root, int rounds, int warm, boolean primed, int cpu, Path out, boolean classLog,
-               Map<String, String> functionEnv, Baseline baseline, Map<String, String> baselineEnv, Soak soak) {
+               Map<String, String> functionEnv, Baseline baseline, Map<String, String> baselineEnv, Soak soak,
+               Batch batch) {
 
     static final String USAGE = """
             usage: bench/run [--rounds N] [--warm N] [--primed] [--cpu N] [--out FILE] [--no-class-log]
@@ -27,12 +30,16 @@ record Options(Path root, int rounds, int warm, boolean primed, int cpu, Path ou
                    bench/run --soak [--invocations N] [--window N] [--channels N] [--regions R1,R2,...]
                              [--order random|cycle] [--seed N] [--primed] [--cpu N] [--out FILE]
                              [--function-env NAME=VALUE]... [--baseline GIT-REF [--baseline-env NAME=VALUE]...]
+                   bench/run --batch [--joins N] [--batch-size N] [--channels N] [--regions R1,R2,...]
+                             [--layout spread|grouped] [--primed] [--cpu N] [--out FILE]
+                             [--function-env NAME=VALUE]... [--baseline GIT-REF [--baseline-env NAME=VALUE]...]
               --rounds N   interleaved rounds of floor, naive and function, order rotated each round (default 10)
               --warm N     warm invocations after the first, per run, for p50/p99 (default 200)
               --primed     SnapStart mode: AWS_LAMBDA_INITIALIZATION_TYPE=snap-start, so the runtime runs the
                            CRaC beforeCheckpoint hooks, GET /restore/next, then afterRestore before the first event
               --cpu N      pin each function JVM to CPU N with taskset (bench/run: the last CPU; -1: no pinning)
-              --out FILE   JSON results (default bench/out/results.json; with --soak, bench/out/soak.json)
+              --out FILE   JSON results (default bench/out/results.json; with --soak, bench/out/soak.json; with
+                           --batch, bench/out/batch.json)
               --no-class-log  no -Xlog:class+load in the function JVMs: times without the log's own cost,
                            no class counts
               --function-env NAME=VALUE  set a variable for the function's runs, e.g. JOIN_TRUST_STORE=jvm
@@ -45,12 +52,23 @@ record Options(Path root, int rounds, int warm, boolean primed, int cpu, Path ou
                            a first invocation, then --invocations warm ones over --channels channels
               --invocations N  warm invocations per process in the soak (default 5000)
               --window N   invocations in the soak's first and last windows compared for drift (default 1000)
-              --channels N  channels the soak spreads its joins over (default 200; the endpoint cache holds 64)
+              --channels N  channels the soak or the batch comparison spreads its joins over (default 200; the
+                           endpoint cache holds 64)
               --regions R1,R2,...  regions of those channels, assigned in turn
                            (default us-west-2,us-east-1,eu-west-1,ap-northeast-1)
               --order random|cycle  the soak's channel sequence: uniform at random from --seed (default), or
                            each channel in turn (every lookup then misses an LRU cache smaller than --channels)
-              --seed N     the random channel sequence's seed (default 1)""";
+              --seed N     the random channel sequence's seed (default 1)
+              --batch      the same joins as single invocations in one fresh function process and as batch
+                           invocations in another, taking turns: joins per second, CPU per join, lookups, joins
+                           and connections at the endpoint, invocation times; every answer checked
+              --joins N    joins each process makes (default 1000): --channels channels, several client ids each
+              --batch-size N  items per batch invocation, 1 to 50 (default 25); each turn of the single
+                           invocations' process makes the same joins one by one
+              --layout spread|grouped  the joins' order: each channel's first client, then each one's second, and
+                           so on (spread, default: a batch holds distinct channels while --batch-size is at most
+                           --channels), or each channel's clients together (grouped: a batch holds few channels,
+                           whose items the function spaces 500 ms apart)""";
 
     /** The function at another commit: the git ref as given, the commit it named, the exported project. */
     record Baseline(String ref, String commit, Path dir) {
@@ -60,6 +78,12 @@ record Options(Path root, int rounds, int warm, boolean primed, int cpu, Path ou
     record Soak(int invocations, int window, int channels, List<String> regions, Order order, long seed) {
 
         enum Order { RANDOM, CYCLE }
+    }
+
+    /** The joins the batch comparison makes, how they are ordered and cut into batches. */
+    record Batch(int joins, int batchSize, int channels, List<String> regions, Layout layout) {
+
+        enum Layout { SPREAD, GROUPED }
     }
 
     /** Parses the arguments; throws {@link IllegalArgumentException} naming the first bad one. */
@@ -77,6 +101,10 @@ record Options(Path root, int rounds, int warm, boolean primed, int cpu, Path ou
         String baselineCommit = null;
         Path baselineDir = null;
         boolean soak = false;
+        boolean batch = false;
+        int joins = 1000;
+        int batchSize = 25;
+        Batch.Layout layout = Batch.Layout.SPREAD;
         int invocations = 5000;
         int window = 1000;
         int channels = 200;
@@ -96,6 +124,7 @@ record Options(Path root, int rounds, int warm, boolean primed, int cpu, Path ou
                 case "--primed" -> primed = true;
                 case "--no-class-log" -> classLog = false;
                 case "--soak" -> soak = true;
+                case "--batch" -> batch = true;
                 case "--root" -> root = Path.of(value(arg, value, rest)).toAbsolutePath();
                 case "--rounds" -> rounds = number(arg, value(arg, value, rest), 1, 1000);
                 case "--warm" -> warm = number(arg, value(arg, value, rest), 0, 100_000);
@@ -118,6 +147,13 @@ record Options(Path root, int rounds, int warm, boolean primed, int cpu, Path ou
                     default -> throw new IllegalArgumentException(arg + ": must be random or cycle");
                 };
                 case "--seed" -> seed = number(arg, value(arg, value, rest), 0, Integer.MAX_VALUE);
+                case "--joins" -> joins = number(arg, value(arg, value, rest), 1, 1_000_000);
+                case "--batch-size" -> batchSize = number(arg, value(arg, value, rest), 1, BatchRequest.MAX_ITEMS);
+                case "--layout" -> layout = switch (value(arg, value, rest)) {
+                    case "spread" -> Batch.Layout.SPREAD;
+                    case "grouped" -> Batch.Layout.GROUPED;
+                    default -> throw new IllegalArgumentException(arg + ": must be spread or grouped");
+                };
                 default -> throw new IllegalArgumentException("unknown option " + arg);
             }
         }
@@ -129,14 +165,19 @@ record Options(Path root, int rounds, int warm, boolean primed, int cpu, Path ou
             throw new IllegalArgumentException("--baseline-dir: needed with --baseline-ref, --baseline-commit"
                     + " or --baseline-env (bench/run passes it for --baseline)");
         }
+        if (soak && batch) {
+            throw new IllegalArgumentException("--soak and --batch: choose one");
+        }
         if (soak && window * 2 > invocations) {
             throw new IllegalArgumentException("--window: must be at most half of --invocations, so the first and"
                     + " last windows do not overlap (received " + window + " of " + invocations + ")");
         }
-        Path defaultOut = root.resolve(soak ? "bench/out/soak.json" : "bench/out/results.json");
+        Path defaultOut = root.resolve(soak ? "bench/out/soak.json"
+                : batch ? "bench/out/batch.json" : "bench/out/results.json");
         return new Options(root, rounds, warm, primed, cpu, out != null ? out : defaultOut, classLog,
                 Map.copyOf(functionEnv), baseline, Map.copyOf(baselineEnv),
-                soak ? new Soak(invocations, window, channels, regions, order, seed) : null);
+                soak ? new Soak(invocations, window, channels, regions, order, seed) : null,
+                batch ? new Batch(joins, batchSize, channels, regions, layout) : null);
     }
 
     private static void pair(String name, String pair, Map<String, String> into) {

@@ -54,4 +54,48 @@ class OptionsTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("--regions: must be AWS region names separated by commas");
     }
+
+    @Test
+    void parse_whenBatchWithoutSettings_usesTheDocumentedDefaults() {
+        Options options = Options.parse(new String[] {"--root", "/repo", "--batch"});
+
+        assertThat(options.batch()).isEqualTo(new Options.Batch(1000, 25, 200,
+                List.of("us-west-2", "us-east-1", "eu-west-1", "ap-northeast-1"), Options.Batch.Layout.SPREAD));
+        assertThat(options.soak()).isNull();
+        assertThat(options.out()).isEqualTo(Path.of("/repo/bench/out/batch.json"));
+    }
+
+    @Test
+    void parse_whenBatchSettingsGiven_keepsThemAndTheFunctionsEnvironment() {
+        Options options = Options.parse(new String[] {"--batch", "--joins=300", "--batch-size", "50",
+                "--channels", "30", "--regions", "eu-west-1,us-east-1", "--layout", "grouped",
+                "--function-env", "BATCH_JOINS_PER_SECOND=50", "--function-env", "BATCH_PARALLELISM=16"});
+
+        assertThat(options.batch()).isEqualTo(new Options.Batch(300, 50, 30, List.of("eu-west-1", "us-east-1"),
+                Options.Batch.Layout.GROUPED));
+        assertThat(options.functionEnv()).isEqualTo(Map.of("BATCH_JOINS_PER_SECOND", "50",
+                "BATCH_PARALLELISM", "16"));
+    }
+
+    @Test
+    void parse_whenBatchSizeAboveTheFunctionsLimit_refusesIt() {
+        assertThatThrownBy(() -> Options.parse(new String[] {"--batch", "--batch-size", "51"}))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("--batch-size: must be a whole number from 1 to 50")
+                .hasMessageContaining("\"51\"");
+    }
+
+    @Test
+    void parse_whenLayoutUnknown_saysWhatItMustBe() {
+        assertThatThrownBy(() -> Options.parse(new String[] {"--batch", "--layout", "random"}))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("--layout: must be spread or grouped");
+    }
+
+    @Test
+    void parse_whenSoakAndBatch_refusesBoth() {
+        assertThatThrownBy(() -> Options.parse(new String[] {"--soak", "--batch"}))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("--soak and --batch: choose one");
+    }
 }

@@ -228,21 +228,35 @@ final class Soak {
     /** Starts the build's process as the cold-start benchmark does (same flags, trust stores, pinning). */
     private static void start(Subject subject, Options options, Tls tls, Map<String, Path> trustStores, long ticks)
             throws IOException {
+        subject.process = start(subject.build, subject.kinesisVideo, options, tls, trustStores);
+        subject.probe = new ProcessProbe(subject.process.pid(), ticks);
+        awaitReady(subject.process, subject.build.name());
+    }
+
+    /**
+     * Starts a process of {@code build} against {@code kinesisVideo} as the cold-start benchmark does: Lambda's
+     * flags and environment, the build's trust store, the command line's settings, pinned to {@code --cpu}.
+     */
+    static FunctionProcess start(Build build, LocalKinesisVideo kinesisVideo, Options options, Tls tls,
+                                 Map<String, Path> trustStores) throws IOException {
         FunctionProcess.Builder builder = FunctionProcess.builder()
-                .projectDir(subject.build.projectDir())
+                .projectDir(build.projectDir())
                 .initType(options.primed() ? FunctionProcess.InitType.SNAP_START : FunctionProcess.InitType.ON_DEMAND)
-                .kinesisVideoEndpoint(subject.kinesisVideo.controlEndpoint())
+                .kinesisVideoEndpoint(kinesisVideo.controlEndpoint())
                 .jvmFlags(tls.trustStoreFlags().toArray(String[]::new));
-        ColdStartBenchmark.environment(subject.build, options, trustStores).forEach(builder::environment);
+        ColdStartBenchmark.environment(build, options, trustStores).forEach(builder::environment);
         if (options.cpu() >= 0) {
             builder.commandPrefix("taskset", "-c", Integer.toString(options.cpu()));
         }
-        subject.process = builder.start();
-        subject.probe = new ProcessProbe(subject.process.pid(), ticks);
+        return builder.start();
+    }
+
+    /** Waits for the process's init phase to end; a process that does not get there stops the session. */
+    static void awaitReady(FunctionProcess process, String name) {
         try {
-            subject.process.awaitReady(ColdStartBenchmark.INIT_TIMEOUT);
+            process.awaitReady(ColdStartBenchmark.INIT_TIMEOUT);
         } catch (IllegalStateException e) {
-            throw new RunFailed(subject.build.name() + ": " + e.getMessage());
+            throw new RunFailed(name + ": " + e.getMessage());
         }
     }
 
@@ -282,10 +296,15 @@ final class Soak {
 
     /** {@code count} channel ARNs, their regions taken from {@code regions} in turn. */
     static List<String> channels(int count, List<String> regions) {
+        return channels("soak", count, regions);
+    }
+
+    /** {@code count} channel ARNs named {@code prefix-000} and on, their regions taken from {@code regions} in turn. */
+    static List<String> channels(String prefix, int count, List<String> regions) {
         List<String> arns = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            arns.add(String.format(Locale.ROOT, "arn:aws:kinesisvideo:%s:%s:channel/soak-%03d/%d",
-                    regions.get(i % regions.size()), ACCOUNT, i, CREATED + i));
+            arns.add(String.format(Locale.ROOT, "arn:aws:kinesisvideo:%s:%s:channel/%s-%03d/%d",
+                    regions.get(i % regions.size()), ACCOUNT, prefix, i, CREATED + i));
         }
         return arns;
     }
