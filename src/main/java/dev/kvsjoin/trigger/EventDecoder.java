@@ -24,6 +24,8 @@ public final class EventDecoder {
     public static final int MAX_REQUEST_BYTES = 1024 * 1024;
     /** The only HTTP method that joins. */
     public static final String METHOD = "POST";
+    /** The path parameter of {@code POST /channels/{channel}/join}: the channel the route lets the caller join. */
+    public static final String CHANNEL_PARAMETER = "channel";
 
     /** What an event decodes to: the trigger, and the request or why there is none. */
     public sealed interface Decoded {

@@ -36,8 +36,7 @@ sealed interface Shape {
     /** Fields only an EventBridge event carries ({@code detailType} is how a Java object serialises it). */
     List<String> EVENTBRIDGE_FIELDS = List.of("detail-type", "detailType");
     String SCHEDULER_SOURCE = "aws.scheduler";
-    /** The path parameter of {@code POST /channels/{channel}/join}: the channel the route lets the caller join. */
-    String CHANNEL_PARAMETER = "channel";
+    String CHANNEL_PARAMETER = EventDecoder.CHANNEL_PARAMETER;
 
     /** A complete API Gateway event; the request is its body. */
     record Http(Trigger trigger, String method, Map<?, ?> event) implements Shape {
