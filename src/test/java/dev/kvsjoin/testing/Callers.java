@@ -73,6 +73,28 @@ public final class Callers {
         return write(root);
     }
 
+    /** The event as a {@code POST} carrying {@code body} as plain JSON text. */
+    public static byte[] post(byte[] event, String body) {
+        ObjectNode root = read(event);
+        if (isPayload2(root)) {
+            ((ObjectNode) root.path("requestContext").path("http")).put("method", "POST");
+        } else {
+            root.put("httpMethod", "POST");
+        }
+        root.put("body", body);
+        root.put("isBase64Encoded", false);
+        return write(root);
+    }
+
+    /** The event with one more request header (lower-case name, as an HTTP API sends them). */
+    public static byte[] header(byte[] event, String name, String value) {
+        ObjectNode root = read(event);
+        ObjectNode headers = root.path("headers").isObject() ? (ObjectNode) root.get("headers")
+                : root.putObject("headers");
+        headers.put(name, value);
+        return write(root);
+    }
+
     /** The event without any authorizer identity. */
     public static byte[] anonymous(byte[] event) {
         ObjectNode root = read(event);
