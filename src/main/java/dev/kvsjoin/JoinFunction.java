@@ -101,7 +101,8 @@ final class JoinFunction {
 
     private Decided join(EventDecoder.Decoded decoded, Invocation invocation) {
         return switch (decoded) {
-            case EventDecoder.Decoded.Invalid invalid -> new Decided(Outcome.Rejected.invalid(invalid.problems()), null);
+            case EventDecoder.Decoded.Invalid invalid ->
+                    new Decided(Outcome.Rejected.invalid(invalid.problems()), null);
             case EventDecoder.Decoded.MethodNotAllowed notAllowed ->
                     new Decided(Outcome.Rejected.methodNotAllowed(), null);
             case EventDecoder.Decoded.Request request -> switch (JoinRequest.validate(request.request())) {

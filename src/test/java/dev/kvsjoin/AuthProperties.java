@@ -96,9 +96,8 @@ class AuthProperties {
             scopes.stream().filter(s -> s.startsWith(PREFIX)).map(s -> s.substring(PREFIX.length()))
                     .forEach(patterns::add);
             for (String pattern : patterns) {
-                if (DOCUMENTED_PATTERN.matcher(pattern).matches()
-                        && Pattern.matches(Pattern.quote(pattern.replace("*", "")) + (pattern.endsWith("*") ? ".*" : ""),
-                        channel)) {
+                String glob = Pattern.quote(pattern.replace("*", "")) + (pattern.endsWith("*") ? ".*" : "");
+                if (DOCUMENTED_PATTERN.matcher(pattern).matches() && Pattern.matches(glob, channel)) {
                     return true;
                 }
             }
@@ -170,12 +169,10 @@ class AuthProperties {
     }
 
     @Property(tries = 300)
-    void httpCaller_joinsOnlyItsChannelsUnderItsOwnClientIds(@ForAll("rules") Rules rules,
-                                                            @ForAll("channelName") String channel,
-                                                            @ForAll("subject") String subject,
-                                                            @ForAll("subject") String other,
-                                                            @ForAll("collidingId") java.util.function.BiFunction<
-                                                                    String, String, String> collide) throws IOException {
+    void httpCaller_joinsOnlyItsChannelsUnderItsOwnClientIds(
+            @ForAll("rules") Rules rules, @ForAll("channelName") String channel, @ForAll("subject") String subject,
+            @ForAll("subject") String other,
+            @ForAll("collidingId") java.util.function.BiFunction<String, String, String> collide) throws IOException {
         Assume.that(!(rules.claimValue() instanceof List));
         String clientId = collide.apply(subject, other + "\u0000" + "viewer");
         Assume.that(clientId != null && CLIENT_ID.matcher(clientId).matches());

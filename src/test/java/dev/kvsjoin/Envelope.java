@@ -30,7 +30,8 @@ enum Envelope {
              "headers":{"content-type":"application/json","x-amzn-trace-id":"Root=1-0-0"},
              "requestContext":{"accountId":"123456789012","apiId":"api","http":{"method":"%METHOD%","path":"/join",
              "protocol":"HTTP/1.1","sourceIp":"203.0.113.10"},"requestId":"r","routeKey":"POST /join",
-             "stage":"$default","authorizer":{"iam":{"userId":"AIDACKCEVSQ6C2EXAMPLE","userArn":"arn:aws:iam::123456789012:user/app"}}},
+             "stage":"$default","authorizer":{"iam":{"userId":"AIDACKCEVSQ6C2EXAMPLE",
+             "userArn":"arn:aws:iam::123456789012:user/app"}}},
              "body":%BODY%,"isBase64Encoded":%BASE64%}""";
     static final String REST = """
             {"resource":"/join","path":"/join","httpMethod":"%METHOD%",

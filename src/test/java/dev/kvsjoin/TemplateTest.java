@@ -473,6 +473,7 @@ class TemplateTest {
     void eventSamples_whenDecoded_giveTheTriggerAndValidityTheirNameSays() throws IOException {
         Map<String, Trigger> triggers = Map.of(
                 "http-api.json", Trigger.HTTP_API,
+                "http-api-jwt.json", Trigger.HTTP_API,
                 "invalid-http-api.json", Trigger.HTTP_API,
                 "invalid-method-http-api.json", Trigger.HTTP_API,
                 "rest-api.json", Trigger.REST_API,

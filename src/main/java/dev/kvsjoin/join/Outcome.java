@@ -24,7 +24,7 @@ public sealed interface Outcome {
             return new Rejected(Reason.INVALID_REQUEST, "the request is invalid", problems, null, 0, null);
         }
 
-        /** An HTTP request without the identity the API's authorizer vouches for; {@code message} names what is missing. */
+        /** An HTTP request without the identity of the API's authorizer; {@code message} names what is missing. */
         public static Rejected unauthenticated(String message) {
             return new Rejected(Reason.UNAUTHENTICATED, message, List.of(), null, 0, null);
         }
