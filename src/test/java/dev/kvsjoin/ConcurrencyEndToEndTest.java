@@ -178,6 +178,7 @@ class ConcurrencyEndToEndTest {
                 .kinesisVideoEndpoint(kvs.controlEndpoint())
                 .credentials(CREDENTIALS)
                 .maxConcurrency(2)
+                .environment("CLIENT_ID_BINDING", "none")
                 .start()) {
 
             List<FunctionProcess.Call> calls = invokeAll(fresh, sent);
