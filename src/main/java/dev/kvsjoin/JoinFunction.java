@@ -1,6 +1,9 @@
 package dev.kvsjoin;
 
 import com.amazonaws.services.lambda.runtime.Context;
+import dev.kvsjoin.auth.Access;
+import dev.kvsjoin.auth.Decision;
+import dev.kvsjoin.auth.Gate;
 import dev.kvsjoin.config.Settings;
 import dev.kvsjoin.fleet.RunSummary;
 import dev.kvsjoin.join.BatchJoiner;
@@ -21,9 +24,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One invocation, start to end: decode the event, validate, join, log the outcome, render it for the trigger. A
- * request is one join, a batch of joins, or a fleet run's results to sum up; all three go the same way. Built once
- * per environment from its collaborators, so tests build the same graph against a local endpoint.
+ * One invocation, start to end: decode the event, know the caller, validate, decide, join, log the outcome, render it
+ * for the trigger. A request is one join, a batch of joins, or a fleet run's results to sum up; all three go the same
+ * way. Built once per environment from its collaborators, so tests build the same graph against a local endpoint.
  */
 final class JoinFunction {
 
@@ -34,6 +37,7 @@ final class JoinFunction {
     private final Joiner joiner;
     private final BatchJoiner batchJoiner;
     private final RunSummary runSummary;
+    private final Access access;
     private final Log log;
 
     JoinFunction(Settings settings, Joiner joiner, RunSummary runSummary, Log log) {
@@ -41,6 +45,7 @@ final class JoinFunction {
         this.joiner = joiner;
         this.batchJoiner = new BatchJoiner(joiner, settings.batchParallelism(), settings.batchJoinsPerSecond());
         this.runSummary = runSummary;
+        this.access = new Access(settings.auth());
         this.log = log;
     }
 
@@ -48,7 +53,13 @@ final class JoinFunction {
     byte[] handle(byte[] event, Context context, boolean coldStart) {
         long started = System.nanoTime();
         EventDecoder.Decoded decoded = EventDecoder.decode(event);
-        Invocation invocation = new Invocation(decoded.trigger(), context, coldStart, started);
+        Gate gate = access.gate(decoded.identity(),
+                decoded instanceof EventDecoder.Decoded.Request request ? request.routeChannel() : null);
+        Invocation invocation = new Invocation(decoded.trigger(), context, coldStart, started, gate);
+        // Who calls is settled first: an HTTP event without its authorizer's identity learns nothing more.
+        if (gate instanceof Gate.Closed closed) {
+            return answer(invocation, Outcome.Rejected.unauthenticated(closed.message()), null, closed.rule());
+        }
         if (decoded instanceof EventDecoder.Decoded.Request request) {
             if (BatchRequest.isBatch(request.request())) {
                 return batch(request.request(), invocation);
@@ -57,22 +68,23 @@ final class JoinFunction {
                 // Only the fleet state machine's own task may have a run's results read; no HTTP or event caller.
                 return invocation.trigger() == Trigger.DIRECT ? summary(request.request(), invocation)
                         : answer(invocation, Outcome.Rejected.invalid(List.of("ResultWriterDetails: a fleet run is"
-                                + " summarised on a direct invocation (the fleet state machine's task) only")), null);
+                                + " summarised on a direct invocation (the fleet state machine's task) only")), null,
+                                null);
             }
         }
-        Outcome outcome;
+        Decided decided;
         String unexpected = null;
         try {
-            outcome = join(decoded, context);
+            decided = join(decoded, invocation);
         } catch (RuntimeException e) {
             unexpected = e.getClass().getName();
-            outcome = internal();
+            decided = new Decided(internal(), null);
         }
-        return answer(invocation, outcome, unexpected);
+        return answer(invocation, decided.outcome(), unexpected, decided.authRule());
     }
 
-    /** What every line of one invocation shares. */
-    private record Invocation(Trigger trigger, Context context, boolean coldStart, long startedNanos) {
+    /** What every line of one invocation shares; {@code gate} knows the HTTP caller. */
+    private record Invocation(Trigger trigger, Context context, boolean coldStart, long startedNanos, Gate gate) {
 
         long elapsedMs() {
             return (System.nanoTime() - startedNanos) / 1_000_000;
@@ -83,22 +95,33 @@ final class JoinFunction {
         }
     }
 
-    private Outcome join(EventDecoder.Decoded decoded, Context context) {
+    /** An outcome and the rule that let the join through or refused it ({@code null} when none was checked). */
+    private record Decided(Outcome outcome, String authRule) {
+    }
+
+    private Decided join(EventDecoder.Decoded decoded, Invocation invocation) {
         return switch (decoded) {
-            case EventDecoder.Decoded.Invalid invalid -> Outcome.Rejected.invalid(invalid.problems());
-            case EventDecoder.Decoded.MethodNotAllowed notAllowed -> Outcome.Rejected.methodNotAllowed();
+            case EventDecoder.Decoded.Invalid invalid ->
+                    new Decided(Outcome.Rejected.invalid(invalid.problems()), null);
+            case EventDecoder.Decoded.MethodNotAllowed notAllowed ->
+                    new Decided(Outcome.Rejected.methodNotAllowed(), null);
             case EventDecoder.Decoded.Request request -> switch (JoinRequest.validate(request.request())) {
-                case JoinRequest.Validation.Invalid invalid -> Outcome.Rejected.invalid(invalid.problems());
-                case JoinRequest.Validation.Valid valid -> joiner.join(valid.request(),
-                        Duration.ofMillis(context.getRemainingTimeInMillis()).minus(RESERVE));
+                case JoinRequest.Validation.Invalid invalid ->
+                        new Decided(Outcome.Rejected.invalid(invalid.problems()), null);
+                case JoinRequest.Validation.Valid valid -> switch (invocation.gate().decide(valid.request())) {
+                    case Decision.Denied denied -> new Decided(
+                            Outcome.Rejected.notAuthorized(denied.message(), valid.request()), denied.rule());
+                    case Decision.Allowed allowed ->
+                            new Decided(joiner.join(valid.request(), invocation.budget()), allowed.rule());
+                };
             };
         };
     }
 
     /** Logs and renders a single outcome: one join, or a batch or summary refused as a whole. */
-    private byte[] answer(Invocation invocation, Outcome outcome, String unexpected) {
+    private byte[] answer(Invocation invocation, Outcome outcome, String unexpected, String authRule) {
         long durationMs = invocation.elapsedMs();
-        logOutcome(invocation, outcome, durationMs, unexpected, null);
+        logOutcome(invocation, outcome, durationMs, unexpected, null, authRule);
         return Responses.render(invocation.trigger(), outcome, invocation.context().getAwsRequestId(), durationMs);
     }
 
@@ -113,21 +136,27 @@ final class JoinFunction {
      */
     private byte[] batch(Object request, Invocation invocation) {
         List<BatchJoiner.ItemOutcome> items;
+        List<Decision> decisions;
         switch (BatchRequest.validate(request)) {
             case BatchRequest.Validation.Invalid invalid -> {
-                return answer(invocation, Outcome.Rejected.invalid(invalid.problems()), null);
+                return answer(invocation, Outcome.Rejected.invalid(invalid.problems()), null, null);
             }
             case BatchRequest.Validation.Valid valid -> {
                 try {
-                    items = batchJoiner.join(valid.batch(), invocation.budget());
+                    Gate.Screened screened = invocation.gate().screen(valid.batch());
+                    decisions = screened.decisions();
+                    items = batchJoiner.join(screened.batch(), invocation.budget());
                 } catch (RuntimeException e) {
-                    return answer(invocation, internal(), e.getClass().getName());
+                    return answer(invocation, internal(), e.getClass().getName(), null);
                 }
             }
         }
-        for (BatchJoiner.ItemOutcome item : items) {
+        for (int i = 0; i < items.size(); i++) {
+            BatchJoiner.ItemOutcome item = items.get(i);
             if (!(item.item() instanceof BatchRequest.Carried)) {
-                logOutcome(invocation, item.outcome(), item.durationMs(), null, item.item().index());
+                Decision decision = decisions.get(i);
+                logOutcome(invocation, item.outcome(), item.durationMs(), null, item.item().index(),
+                        decision == null ? null : decision.rule());
             }
         }
         long durationMs = invocation.elapsedMs();
@@ -157,17 +186,17 @@ final class JoinFunction {
         if (!(validated instanceof RunSummary.Request valid)) {
             @SuppressWarnings("unchecked")
             List<String> problems = (List<String>) validated;
-            return answer(invocation, Outcome.Rejected.invalid(problems), null);
+            return answer(invocation, Outcome.Rejected.invalid(problems), null, null);
         }
         RunSummary.Result result;
         try {
             result = runSummary.summarize(valid, invocation.budget());
         } catch (RuntimeException e) {
-            return answer(invocation, internal(), e.getClass().getName());
+            return answer(invocation, internal(), e.getClass().getName(), null);
         }
         return switch (result) {
             case RunSummary.Result.Failed failed -> answer(invocation, new Outcome.Rejected(failed.reason(),
-                    failed.message(), List.of(), null, 0, failed.awsErrorCode()), null);
+                    failed.message(), List.of(), null, 0, failed.awsErrorCode()), null, null);
             case RunSummary.Result.Summed summed -> {
                 long durationMs = invocation.elapsedMs();
                 if (log.isEnabled(Level.INFO)) {
@@ -194,11 +223,14 @@ final class JoinFunction {
         fields.put("xray_trace_id", context.getXrayTraceId());
         fields.put("cold_start", invocation.coldStart());
         fields.put("trigger", invocation.trigger().logName());
+        // The HTTP caller's subject (and IAM ARN), never a token or another claim's value.
+        fields.put("caller", invocation.gate().subject());
+        fields.put("caller_arn", invocation.gate().arn());
         return fields;
     }
 
     private void logOutcome(Invocation invocation, Outcome outcome, long durationMs, String unexpected,
-                            Integer batchIndex) {
+                            Integer batchIndex, String authRule) {
         Level level = level(outcome);
         if (!log.isEnabled(level)) {
             return;
@@ -226,6 +258,7 @@ final class JoinFunction {
                 fields.put("error_type", unexpected);
             }
         }
+        fields.put("auth_rule", authRule);
         if (invocation.trigger().isHttp()) {
             fields.put("http_status", Responses.status(outcome));
         }
@@ -239,8 +272,10 @@ final class JoinFunction {
         return switch (outcome) {
             case Outcome.Joined joined -> Level.INFO;
             case Outcome.Rejected rejected -> switch (rejected.reason()) {
-                case INVALID_REQUEST, METHOD_NOT_ALLOWED, INVALID_ARGUMENT, NOT_FOUND -> Level.INFO;
-                case ACCESS_DENIED, THROTTLED, UPSTREAM_UNAVAILABLE, UPSTREAM_ERROR, NOT_ATTEMPTED -> Level.WARN;
+                case INVALID_REQUEST, METHOD_NOT_ALLOWED, NOT_AUTHORIZED, INVALID_ARGUMENT, NOT_FOUND -> Level.INFO;
+                // API Gateway sends no event without its authorizer's identity: a route or stack is misconfigured.
+                case UNAUTHENTICATED, ACCESS_DENIED, THROTTLED, UPSTREAM_UNAVAILABLE, UPSTREAM_ERROR, NOT_ATTEMPTED ->
+                        Level.WARN;
                 case INTERNAL -> Level.ERROR;
             };
         };

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kvsjoin.errors.AccessDeniedException;
 import dev.kvsjoin.errors.InvalidRequestException;
 import dev.kvsjoin.errors.ThrottledException;
+import dev.kvsjoin.testing.Callers;
 import dev.kvsjoin.testing.Fault;
 import dev.kvsjoin.testing.LocalKinesisVideo;
 import dev.kvsjoin.testing.Operation;
@@ -296,10 +297,11 @@ class BatchTest {
     @Test
     void httpApi_whenBatchIsMixed_answers207WithEveryItemAnd200WhenAllJoin() throws IOException {
         String a = known(1);
-        String body = batch(item(a, "v1"), item(channel(50), "v2"));
+        String own = Callers.IAM_USER_ID + ".";
+        String body = batch(item(a, own + "v1"), item(channel(50), own + "v2"));
 
         JsonNode mixed = invoke(handler(), httpApi(body));
-        JsonNode all = invoke(handler(), httpApi(batch(item(a, "v3"))));
+        JsonNode all = invoke(handler(), httpApi(batch(item(a, own + "v3"))));
 
         assertThat(mixed.path("statusCode").asInt()).isEqualTo(207);
         assertThat(mixed.path("headers").has("retry-after")).isFalse();
@@ -336,12 +338,13 @@ class BatchTest {
         assertThat(response.path("body").asText()).contains("direct invocation");
     }
 
+    /** An HTTP API event from the sample IAM user ({@link Callers#IAM_USER_ID}) carrying {@code body}. */
     static String httpApi(String body) {
-        return """
+        return new String(Callers.iam(utf8("""
                 {"version":"2.0","routeKey":"POST /join","rawPath":"/join","headers":{},
                  "requestContext":{"http":{"method":"POST","path":"/join"},"requestId":"abc"},
                  "body":"%s","isBase64Encoded":true}""".formatted(
-                Base64.getEncoder().encodeToString(body.getBytes(StandardCharsets.UTF_8)));
+                Base64.getEncoder().encodeToString(body.getBytes(StandardCharsets.UTF_8))))), StandardCharsets.UTF_8);
     }
 
     static String eventBridge(String detail) {

@@ -107,6 +107,8 @@ class ConcurrencyEndToEndTest {
                 .kinesisVideoEndpoint(kvs.controlEndpoint())
                 .credentials(CREDENTIALS)
                 .maxConcurrency(THREADS)
+                // Generated client ids from the samples' one IAM caller: concurrency is tested here, not binding.
+                .environment("CLIENT_ID_BINDING", "none")
                 .start()
                 .awaitReady(WAIT);
     }
@@ -176,6 +178,7 @@ class ConcurrencyEndToEndTest {
                 .kinesisVideoEndpoint(kvs.controlEndpoint())
                 .credentials(CREDENTIALS)
                 .maxConcurrency(2)
+                .environment("CLIENT_ID_BINDING", "none")
                 .start()) {
 
             List<FunctionProcess.Call> calls = invokeAll(fresh, sent);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.tuple;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kvsjoin.testing.Callers;
 import dev.kvsjoin.testing.Fault;
 import dev.kvsjoin.testing.FunctionProcess;
 import dev.kvsjoin.testing.Invocation;
@@ -46,8 +47,16 @@ class EndToEndTest {
     static final Path EVENTS = Path.of("events");
     static final ObjectMapper JSON = new ObjectMapper();
 
-    /** The viewers every batch-*.json sample joins on {@link #CHANNEL}, in item order. */
+    /** The client id the samples join as; over API Gateway, bound to the sample IAM caller ({@link #HTTP_CLIENT}). */
+    static final String CLIENT = "viewer-1";
+    static final String HTTP_CLIENT = Callers.IAM_USER_ID + "." + CLIENT;
+    /** The viewers every batch-*.json sample joins on {@link #CHANNEL}, in item order, and over API Gateway. */
     static final List<String> BATCH_CLIENTS = List.of("viewer-1", "viewer-2");
+    static final List<String> HTTP_BATCH_CLIENTS = BATCH_CLIENTS.stream().map(c -> Callers.IAM_USER_ID + "." + c)
+            .toList();
+    /** The JWT sample, refused by a function in the default IAM mode and joined by one in JWT mode. */
+    static final String JWT_SAMPLE = "http-api-jwt.json";
+    static final String JWT_SUBJECT = "3f291106-8703-466b-8f2b-3ecee1ca56ce";
 
     /** The documented outcome of each file in events/ (see events/README.md). */
     static final Map<String, Consumer<FunctionProcess.Call>> EXPECTED = Map.ofEntries(
@@ -64,17 +73,23 @@ class EndToEndTest {
                 assertThat(answer.path("statusCode").asInt()).as("every item joined").isEqualTo(200);
                 assertThat(answer.path("headers").path("content-type").asText()).isEqualTo("application/json");
                 assertThat(answer.path("headers").has("retry-after")).as("nothing to retry").isFalse();
-                assertBatchJoined(body(answer));
+                assertBatchJoined(body(answer), HTTP_BATCH_CLIENTS);
             }),
-            Map.entry("batch-eventbridge-rule.json", call -> assertBatchJoined(response(call))),
-            Map.entry("batch-scheduler.json", call -> assertBatchJoined(response(call))),
-            Map.entry("batch-stepfunctions.json", call -> assertBatchJoined(response(call))),
-            Map.entry("batch-itembatcher.json", call -> assertBatchJoined(response(call))),
-            Map.entry("http-api.json", call -> assertHttpJoined(response(call))),
-            Map.entry("rest-api.json", call -> assertHttpJoined(response(call))),
-            Map.entry("eventbridge-rule.json", call -> assertJoined(response(call))),
-            Map.entry("scheduler.json", call -> assertJoined(response(call))),
-            Map.entry("stepfunctions.json", call -> assertJoined(response(call))),
+            Map.entry("batch-eventbridge-rule.json", call -> assertBatchJoined(response(call), BATCH_CLIENTS)),
+            Map.entry("batch-scheduler.json", call -> assertBatchJoined(response(call), BATCH_CLIENTS)),
+            Map.entry("batch-stepfunctions.json", call -> assertBatchJoined(response(call), BATCH_CLIENTS)),
+            Map.entry("batch-itembatcher.json", call -> assertBatchJoined(response(call), BATCH_CLIENTS)),
+            Map.entry("http-api.json", call -> assertHttpJoined(response(call), HTTP_CLIENT)),
+            Map.entry("rest-api.json", call -> assertHttpJoined(response(call), HTTP_CLIENT)),
+            Map.entry(JWT_SAMPLE, call -> {
+                JsonNode answer = response(call);
+                assertThat(answer.path("statusCode").asInt()).as("a JWT caller, the function in IAM mode")
+                        .isEqualTo(401);
+                assertThat(body(answer).path("error").asText()).isEqualTo("Unauthenticated");
+            }),
+            Map.entry("eventbridge-rule.json", call -> assertJoined(response(call), CLIENT)),
+            Map.entry("scheduler.json", call -> assertJoined(response(call), CLIENT)),
+            Map.entry("stepfunctions.json", call -> assertJoined(response(call), CLIENT)),
             Map.entry("invalid-http-api.json", call -> {
                 JsonNode answer = response(call);
                 assertThat(answer.path("statusCode").asInt()).isEqualTo(400);
@@ -149,10 +164,11 @@ class EndToEndTest {
         assertLogged(call, batch ? BATCH_CLIENTS.size() + 1 : 1);
         assertNoSecrets(call);
         List<Recorded> requests = kvs.requests();
-        if (file.startsWith("invalid-")) {
-            assertThat(requests).as("validation happens before any AWS call").isEmpty();
+        if (file.startsWith("invalid-") || file.equals(JWT_SAMPLE)) {
+            assertThat(requests).as("validation and authentication happen before any AWS call").isEmpty();
         } else if (batch) {
-            assertBatchLookupAndJoins(requests);
+            assertBatchLookupAndJoins(requests, file.equals("batch-http-api.json") ? HTTP_BATCH_CLIENTS
+                    : BATCH_CLIENTS);
         } else {
             assertLookupThenJoin(requests, CHANNEL);
         }
@@ -228,6 +244,49 @@ class EndToEndTest {
     }
 
     @Test
+    void jwtMode_whenTheCallerMayJoin_joinsAndOtherwiseRefusesBeforeAnyCall() throws IOException {
+        byte[] allowed = Files.readAllBytes(EVENTS.resolve(JWT_SAMPLE));
+        JsonNode event = parse(new String(allowed, java.nio.charset.StandardCharsets.UTF_8));
+        ((com.fasterxml.jackson.databind.node.ObjectNode) event).put("body",
+                new String(request(CHANNEL, "9b2e4c1a-77d0-4f3e-b1a8-5c6d7e8f9a0b.phone"),
+                        java.nio.charset.StandardCharsets.UTF_8));
+        byte[] anotherCallersClient = JSON.writeValueAsBytes(event);
+        try (FunctionProcess jwt = FunctionProcess.builder()
+                .kinesisVideoEndpoint(kvs.controlEndpoint())
+                .credentials(CREDENTIALS)
+                .environment("API_AUTH", "jwt")
+                .start()) {
+
+            FunctionProcess.Call joined = jwt.invoke(allowed, WAIT);
+            List<Recorded> joinRequests = kvs.requests();
+            kvs.reset();
+            kvs.addChannel(CHANNEL);
+            FunctionProcess.Call refused = jwt.invoke(anotherCallersClient, WAIT);
+
+            JsonNode ok = response(joined);
+            assertThat(ok.path("statusCode").asInt()).isEqualTo(200);
+            assertThat(body(ok).path("clientId").asText()).isEqualTo(JWT_SUBJECT + ".phone");
+            assertLookupThenJoin(joinRequests, CHANNEL);
+            assertThat(functionLine(joined).path("caller").asText()).isEqualTo(JWT_SUBJECT);
+            assertThat(functionLine(joined).path("auth_rule").asText()).isEqualTo("claim kvs_channels");
+            JsonNode no = response(refused);
+            assertThat(no.path("statusCode").asInt()).isEqualTo(403);
+            assertThat(body(no).path("error").asText()).isEqualTo("NotAuthorized");
+            assertThat(body(no).path("message").asText()).endsWith("(rule: client id binding prefix)");
+            assertThat(kvs.requests()).as("a refused join makes no call").isEmpty();
+            assertThat(functionLine(refused).path("auth_rule").asText()).isEqualTo("client id binding prefix");
+            for (FunctionProcess.Call call : List.of(joined, refused)) {
+                assertLogged(call);
+                assertNoSecrets(call);
+                assertThat(String.join("\n", call.stdout())).doesNotContain("Bearer").doesNotContain("eyJ")
+                        .doesNotContain("kvs_channels\":");
+            }
+            assertThat(jwt.violations()).isEmpty();
+            assertThat(jwt.stderr()).isEmpty();
+        }
+    }
+
+    @Test
     void snapStart_whenRestored_joinsWithContainerCredentials() throws IOException {
         FunctionProcess.Credentials credentials = FunctionProcess.Credentials.fake();
         try (FunctionProcess snapStart = FunctionProcess.builder()
@@ -239,7 +298,7 @@ class EndToEndTest {
             FunctionProcess.Call call = snapStart.invoke(
                     Files.readAllBytes(EVENTS.resolve("stepfunctions.json")), WAIT);
 
-            assertJoined(JSON.readTree(call.invocation().responseBody()));
+            assertJoined(JSON.readTree(call.invocation().responseBody()), CLIENT);
             assertThat(snapStart.runtimeApi().restoredNanos()).as("the runtime asked to be restored").isPresent();
             assertThat(snapStart.credentialsServed()).isPositive();
             assertThat(kvs.requests()).isNotEmpty().allSatisfy(r -> assertThat(r.header("authorization"))
@@ -271,42 +330,42 @@ class EndToEndTest {
         }
     }
 
-    private static void assertHttpJoined(JsonNode answer) {
+    private static void assertHttpJoined(JsonNode answer, String clientId) {
         assertThat(answer.path("statusCode").asInt()).isEqualTo(200);
         assertThat(answer.path("headers").path("content-type").asText()).isEqualTo("application/json");
-        assertJoined(body(answer));
+        assertJoined(body(answer), clientId);
     }
 
-    private static void assertJoined(JsonNode result) {
+    private static void assertJoined(JsonNode result, String clientId) {
         assertThat(result.path("channelArn").asText()).isEqualTo(CHANNEL);
-        assertThat(result.path("clientId").asText()).isEqualTo("viewer-1");
+        assertThat(result.path("clientId").asText()).isEqualTo(clientId);
         assertThat(result.path("endpoint").asText()).isEqualTo(kvs.webrtcEndpoint().toString());
         assertThat(result.path("attempts").asInt()).isBetween(1, 2);
         assertThat(result.path("durationMs").isIntegralNumber()).isTrue();
     }
 
     /** The batch result of the batch-*.json samples: every item joined on {@link #CHANNEL}, counted. */
-    private static void assertBatchJoined(JsonNode result) {
+    private static void assertBatchJoined(JsonNode result, List<String> clients) {
         JsonNode joins = result.path("joins");
-        assertThat(joins).hasSize(BATCH_CLIENTS.size());
-        for (int i = 0; i < BATCH_CLIENTS.size(); i++) {
+        assertThat(joins).hasSize(clients.size());
+        for (int i = 0; i < clients.size(); i++) {
             JsonNode join = joins.get(i);
             assertThat(join.path("index").asInt()).isEqualTo(i);
             assertThat(join.path("outcome").asText()).isEqualTo("joined");
             assertThat(join.path("channelArn").asText()).isEqualTo(CHANNEL);
-            assertThat(join.path("clientId").asText()).isEqualTo(BATCH_CLIENTS.get(i));
+            assertThat(join.path("clientId").asText()).isEqualTo(clients.get(i));
             assertThat(join.path("endpoint").asText()).isEqualTo(kvs.webrtcEndpoint().toString());
         }
-        assertThat(result.path("counts").path("Joined").asInt()).isEqualTo(BATCH_CLIENTS.size());
+        assertThat(result.path("counts").path("Joined").asInt()).isEqualTo(clients.size());
         assertThat(result.path("counts")).hasSize(1);
-        assertThat(result.path("joined").asInt()).isEqualTo(BATCH_CLIENTS.size());
+        assertThat(result.path("joined").asInt()).isEqualTo(clients.size());
         assertThat(result.path("failed").asInt()).isZero();
         assertThat(result.path("retryable").asInt()).isZero();
         assertThat(result.path("durationMs").isIntegralNumber()).isTrue();
     }
 
     /** At most one lookup for the channel the items share (none if cached), then one join per item. */
-    private static void assertBatchLookupAndJoins(List<Recorded> requests) throws IOException {
+    private static void assertBatchLookupAndJoins(List<Recorded> requests, List<String> clients) throws IOException {
         assertThat(requests.stream().filter(r -> r.operation() == Operation.GET_SIGNALING_CHANNEL_ENDPOINT))
                 .hasSizeLessThanOrEqualTo(1);
         List<String> joined = new ArrayList<>();
@@ -317,7 +376,7 @@ class EndToEndTest {
                 joined.add(join.path("clientId").asText());
             }
         }
-        assertThat(joined).containsExactlyInAnyOrderElementsOf(BATCH_CLIENTS);
+        assertThat(joined).containsExactlyInAnyOrderElementsOf(clients);
     }
 
     /** A lookup on the control listener unless the endpoint was cached, then one join on the WEBRTC listener. */

@@ -5,7 +5,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
 /**
- * Every way a request document reaches the function, as the trigger wraps it. The document goes in as raw bytes,
+ * Every way a request document reaches the function, as the trigger wraps it; API Gateway envelopes carry an IAM
+ * caller, as the template's default authorizer gives. The document goes in as raw bytes,
  * so a test can hand over bytes that are not UTF-8 or not JSON and see where the function finds the fault.
  */
 enum Envelope {
@@ -28,14 +29,17 @@ enum Envelope {
             {"version":"2.0","routeKey":"POST /join","rawPath":"/join","rawQueryString":"",
              "headers":{"content-type":"application/json","x-amzn-trace-id":"Root=1-0-0"},
              "requestContext":{"accountId":"123456789012","apiId":"api","http":{"method":"%METHOD%","path":"/join",
-             "protocol":"HTTP/1.1","sourceIp":"203.0.113.10"},"requestId":"r","routeKey":"POST /join","stage":"$default"},
+             "protocol":"HTTP/1.1","sourceIp":"203.0.113.10"},"requestId":"r","routeKey":"POST /join",
+             "stage":"$default","authorizer":{"iam":{"userId":"AIDACKCEVSQ6C2EXAMPLE",
+             "userArn":"arn:aws:iam::123456789012:user/app"}}},
              "body":%BODY%,"isBase64Encoded":%BASE64%}""";
     static final String REST = """
             {"resource":"/join","path":"/join","httpMethod":"%METHOD%",
              "headers":{"Content-Type":"application/json"},"multiValueHeaders":{"Content-Type":["application/json"]},
              "queryStringParameters":null,"pathParameters":null,"stageVariables":null,
              "requestContext":{"resourcePath":"/join","httpMethod":"%METHOD%","path":"/prod/join","stage":"prod",
-             "requestId":"r","identity":{"sourceIp":"203.0.113.10"}},
+             "requestId":"r","identity":{"sourceIp":"203.0.113.10","user":"AIDACKCEVSQ6C2EXAMPLE",
+             "userArn":"arn:aws:iam::123456789012:user/app"}},
              "body":%BODY%,"isBase64Encoded":%BASE64%}""";
     static final String BUS = """
             {"version":"0","id":"6a7e8feb-b491-4cf7-a9f1-bf3703467718","detail-type":"Join Requested",

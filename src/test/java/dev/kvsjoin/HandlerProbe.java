@@ -29,7 +29,9 @@ final class HandlerProbe implements AutoCloseable {
 
     private HandlerProbe(LocalKinesisVideo kvs) {
         this.kvs = kvs;
-        this.handler = LocalHandlers.create(kvs, Map.of("JOIN_READ_TIMEOUT_MS", "500", "JOIN_CONNECT_TIMEOUT_MS", "500"),
+        // Any client id joins: these inputs probe decoding and validation, not the caller rules.
+        this.handler = LocalHandlers.create(kvs, Map.of("JOIN_READ_TIMEOUT_MS", "500", "JOIN_CONNECT_TIMEOUT_MS", "500",
+                "CLIENT_ID_BINDING", "none"),
                 StaticCredentialsProvider.create(AwsSessionCredentials.create("AKIDEXAMPLE", "secret", "token")),
                 (line, level) -> lines.add(new String(line, StandardCharsets.UTF_8)));
     }

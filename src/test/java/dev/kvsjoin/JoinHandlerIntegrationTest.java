@@ -14,6 +14,7 @@ import dev.kvsjoin.errors.ResourceNotFoundException;
 import dev.kvsjoin.errors.ThrottledException;
 import dev.kvsjoin.errors.UpstreamErrorException;
 import dev.kvsjoin.errors.UpstreamUnavailableException;
+import dev.kvsjoin.testing.Callers;
 import dev.kvsjoin.testing.Fault;
 import dev.kvsjoin.testing.Listener;
 import dev.kvsjoin.testing.LocalKinesisVideo;
@@ -57,7 +58,9 @@ class JoinHandlerIntegrationTest {
         kvs = LocalKinesisVideo.start();
         kvs.addChannel(ARN);
         kvs.addChannel(OTHER_REGION_ARN);
-        handler = handler(Map.of("JOIN_READ_TIMEOUT_MS", "500", "JOIN_CONNECT_TIMEOUT_MS", "500"));
+        // The join path, whoever calls: client id binding is AuthorizationTest's.
+        handler = handler(Map.of("JOIN_READ_TIMEOUT_MS", "500", "JOIN_CONNECT_TIMEOUT_MS", "500",
+                "CLIENT_ID_BINDING", "none"));
     }
 
     private JoinHandler handler(Map<String, String> env) {
@@ -88,7 +91,9 @@ class JoinHandlerIntegrationTest {
     private static byte[] httpApi(byte[] body) {
         return utf8("""
                 {"version":"2.0","routeKey":"POST /join","rawPath":"/join","headers":{"content-type":"application/json"},
-                 "requestContext":{"http":{"method":"POST","path":"/join"},"requestId":"abc"},
+                 "requestContext":{"http":{"method":"POST","path":"/join"},"requestId":"abc",
+                  "authorizer":{"iam":{"userId":"AIDACKCEVSQ6C2EXAMPLE",
+                  "userArn":"arn:aws:iam::123456789012:user/app"}}},
                  "body":"%s","isBase64Encoded":true}""".formatted(Base64.getEncoder().encodeToString(body)));
     }
 
@@ -336,7 +341,7 @@ class JoinHandlerIntegrationTest {
         "apigw-rest-v1-proxy.samcli.FILLED.json",
     })
     void apiGatewayPostSamples_whenBodyIsNotARequest_answer400(String file) throws IOException {
-        JsonNode response = JSON.readTree(invoke(event(file)));
+        JsonNode response = JSON.readTree(invoke(Callers.iam(event(file))));
 
         assertThat(response.get("statusCode").asInt()).isEqualTo(400);
         assertThat(response.get("isBase64Encoded").asBoolean()).isFalse();
@@ -355,7 +360,7 @@ class JoinHandlerIntegrationTest {
         "apigw-rest-v1-proxy.samcli.TEMPLATE.json",
     })
     void apiGatewaySamples_whenMethodIsNotPost_answer405AllowingPost(String file) throws IOException {
-        JsonNode response = JSON.readTree(invoke(event(file)));
+        JsonNode response = JSON.readTree(invoke(Callers.iam(event(file))));
 
         assertThat(response.get("statusCode").asInt()).isEqualTo(405);
         assertThat(response.get("headers").get("allow").asText()).isEqualTo("POST");
@@ -382,7 +387,7 @@ class JoinHandlerIntegrationTest {
                  "body":%s,"isBase64Encoded":false}""".formatted(method, method, body));
 
         for (byte[] event : List.of(httpApi, rest)) {
-            JsonNode response = JSON.readTree(invoke(event));
+            JsonNode response = JSON.readTree(invoke(Callers.iam(event)));
 
             assertThat(response.get("statusCode").asInt()).isEqualTo(405);
             assertThat(response.get("headers").get("allow").asText()).isEqualTo("POST");
@@ -446,7 +451,7 @@ class JoinHandlerIntegrationTest {
                 {"version":"2.0","routeKey":"POST /join","requestContext":{"http":{"method":"POST"}},
                  "body":%s,"isBase64Encoded":"true"}""".formatted(body));
 
-        JsonNode problems = problemsOf(JSON.readTree(invoke(event)));
+        JsonNode problems = problemsOf(JSON.readTree(invoke(Callers.iam(event))));
 
         assertThat(problems.get(0).asText())
                 .isEqualTo("isBase64Encoded: must be true or false (received a string of 4 characters)");

@@ -15,6 +15,7 @@ import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
+import dev.kvsjoin.auth.AuthConfig;
 import dev.kvsjoin.config.Settings;
 import dev.kvsjoin.errors.JoinException;
 import dev.kvsjoin.join.JoinRequest;
@@ -42,6 +43,8 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Checks {@code template.yaml} against the code it deploys and against SAM's own schema: what the template names
@@ -142,7 +145,8 @@ class TemplateTest {
 
         assertThat(variables.keySet()).containsExactlyInAnyOrder("POWERTOOLS_SERVICE_NAME", "JOIN_CONNECT_TIMEOUT_MS",
                 "JOIN_READ_TIMEOUT_MS", "JOIN_MAX_ATTEMPTS", "ENDPOINT_CACHE_TTL_SECONDS", "ENDPOINT_CACHE_SIZE",
-                "JOIN_TRUST_STORE", "BATCH_PARALLELISM", "BATCH_JOINS_PER_SECOND");
+                "JOIN_TRUST_STORE", "BATCH_PARALLELISM", "BATCH_JOINS_PER_SECOND", "API_AUTH", "CLIENT_ID_BINDING",
+                "JWT_SUBJECT_CLAIM", "JWT_CHANNELS_CLAIM", "JWT_SCOPE_PREFIX");
         assertThat(settings.serviceName()).isEqualTo(variables.get("POWERTOOLS_SERVICE_NAME"));
         assertThat(settings.connectTimeout().toMillis()).isEqualTo(number(variables, "JOIN_CONNECT_TIMEOUT_MS"));
         assertThat(settings.readTimeout().toMillis()).isEqualTo(number(variables, "JOIN_READ_TIMEOUT_MS"));
@@ -152,6 +156,107 @@ class TemplateTest {
         assertThat(settings.trustStore()).isEqualTo(variables.get("JOIN_TRUST_STORE"));
         assertThat(settings.batchParallelism()).isEqualTo(number(variables, "BATCH_PARALLELISM"));
         assertThat(settings.batchJoinsPerSecond()).isEqualTo(number(variables, "BATCH_JOINS_PER_SECOND"));
+        assertThat(settings.auth()).as("the template's defaults are the function's").isEqualTo(AuthConfig.DEFAULTS);
+    }
+
+    @Test
+    void environment_whenAnAuthParameterTakesAnyAllowedValue_settingsReadThatValue() {
+        for (String mode : textList(parameter("ApiAuthMode").path("AllowedValues"))) {
+            Settings settings = Settings.from(environment(Map.of("ApiAuthMode", mode)));
+
+            assertThat(settings.auth().mode().name()).as("ApiAuthMode %s", mode).isEqualTo(mode);
+        }
+        for (String binding : textList(parameter("ClientIdBinding").path("AllowedValues"))) {
+            Settings settings = Settings.from(environment(Map.of("ClientIdBinding", binding)));
+
+            assertThat(settings.auth().binding().name()).as("ClientIdBinding %s", binding)
+                    .isEqualToIgnoringCase(binding);
+        }
+        Settings custom = Settings.from(environment(Map.of("JwtSubjectClaim", "email", "JwtChannelsClaim",
+                "custom:kvs_channels", "JwtScopePrefix", "https://kvs.example.com/join:")));
+        assertThat(custom.auth()).isEqualTo(new AuthConfig(AuthConfig.Mode.IAM, AuthConfig.Binding.PREFIX, "email",
+                "custom:kvs_channels", "https://kvs.example.com/join:"));
+    }
+
+    @ParameterizedTest
+    @EnumSource(AuthConfig.Mode.class)
+    void httpApi_whenDeployedInAMode_putsThatModesAuthorizerOnEveryRoute(AuthConfig.Mode mode) {
+        Map<String, String> parameters = Map.of("ApiAuthMode", mode.name());
+        Map<String, JsonNode> routes = resourcesOfType("AWS::ApiGatewayV2::Route");
+        List<String> keys = new ArrayList<>();
+        routes.values().forEach(route -> keys.add(route.path("Properties").path("RouteKey").asText()));
+        assertThat(keys).containsExactlyInAnyOrder("POST /join",
+                "POST /channels/{" + EventDecoder.CHANNEL_PARAMETER + "}/join");
+        assertThat(events("HttpApi")).as("no SAM HttpApi event: its Auth takes no condition").isEmpty();
+        String api = idOfType("AWS::ApiGatewayV2::Api");
+        String authorizerId = idOfType("AWS::ApiGatewayV2::Authorizer");
+        JsonNode authorizer = resource(authorizerId);
+
+        assertThat(condition(authorizer.path("Condition").asText(), parameters)).as("JWT authorizer deployed")
+                .isEqualTo(mode == AuthConfig.Mode.JWT);
+        routes.forEach((id, route) -> {
+            JsonNode properties = route.path("Properties");
+            assertThat(ref(properties.path("ApiId"))).as(id).isEqualTo(api);
+            JsonNode type = resolve(properties.path("AuthorizationType"), parameters);
+            JsonNode authorizerRef = resolve(properties.path("AuthorizerId"), parameters);
+            if (mode == AuthConfig.Mode.IAM) {
+                assertThat(type.asText()).as(id).isEqualTo("AWS_IAM");
+                assertThat(authorizerRef.isMissingNode()).as("%s: no authorizer id with AWS_IAM", id).isTrue();
+            } else {
+                assertThat(type.asText()).as(id).isEqualTo("JWT");
+                assertThat(ref(authorizerRef)).as(id).isEqualTo(authorizerId);
+            }
+            String integration = properties.path("Target").path("Fn::Sub").asText();
+            assertThat(integration).as(id).isEqualTo("integrations/${" + idOfType("AWS::ApiGatewayV2::Integration")
+                    + "}");
+        });
+        JsonNode jwt = authorizer.path("Properties");
+        assertThat(ref(jwt.path("ApiId"))).isEqualTo(api);
+        assertThat(jwt.path("AuthorizerType").asText()).isEqualTo("JWT");
+        assertThat(textList(jwt.path("IdentitySource"))).containsExactly("$request.header.Authorization");
+        assertThat(ref(jwt.path("JwtConfiguration").path("Issuer"))).isEqualTo("JwtIssuer");
+        assertThat(ref(jwt.path("JwtConfiguration").path("Audience"))).isEqualTo("JwtAudiences");
+        assertThat(parameter("JwtAudiences").path("Type").asText()).isEqualTo("CommaDelimitedList");
+        assertThat(ref(function().path("Environment").path("Variables").path("API_AUTH")))
+                .as("the function knows the identity the routes give").isEqualTo("ApiAuthMode");
+    }
+
+    @Test
+    void httpApi_whenInvokingTheFunction_sendsPayload2ToTheAliasForItsTwoRoutesOnly() {
+        JsonNode integration = resource(idOfType("AWS::ApiGatewayV2::Integration")).path("Properties");
+        String alias = functionId() + ".Alias";
+        String api = idOfType("AWS::ApiGatewayV2::Api");
+
+        assertThat(integration.path("IntegrationType").asText()).isEqualTo("AWS_PROXY");
+        assertThat(ref(integration.path("IntegrationUri"))).isEqualTo(alias);
+        assertThat(integration.path("PayloadFormatVersion").asText()).isEqualTo("2.0");
+        List<String> sources = new ArrayList<>();
+        resourcesOfType("AWS::Lambda::Permission").forEach((id, permission) -> {
+            JsonNode properties = permission.path("Properties");
+            assertThat(properties.path("Principal").asText()).as(id).isEqualTo("apigateway.amazonaws.com");
+            assertThat(properties.path("Action").asText()).as(id).isEqualTo("lambda:InvokeFunction");
+            assertThat(ref(properties.path("FunctionName"))).as(id).isEqualTo(alias);
+            sources.add(properties.path("SourceArn").path("Fn::Sub").asText());
+        });
+        String prefix = "arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${" + api + "}/*/";
+        assertThat(sources).containsExactlyInAnyOrder(prefix + "POST/join", prefix + "POST/channels/*/join");
+        JsonNode stage = resource(idOfType("AWS::ApiGatewayV2::Stage")).path("Properties");
+        assertThat(stage.path("StageName").asText()).isEqualTo("$default");
+        assertThat(stage.path("AutoDeploy").asBoolean()).isTrue();
+    }
+
+    @Test
+    void rules_whenJwtMode_requireAnIssuerAndAnAudience() {
+        JsonNode rule = template.path("Rules").path("JwtModeNeedsIssuerAndAudience");
+
+        assertThat(rule.path("RuleCondition").toString())
+                .isEqualTo("{\"Fn::Equals\":[{\"Ref\":\"ApiAuthMode\"},\"JWT\"]}");
+        List<String> asserted = new ArrayList<>();
+        rule.path("Assertions").forEach(a -> asserted.add(a.path("Assert").toString()));
+        assertThat(asserted).anySatisfy(a -> assertThat(a).contains("JwtIssuer"))
+                .anySatisfy(a -> assertThat(a).contains("JwtAudiences"));
+        assertThat(parameterDefault("ApiAuthMode")).as("IAM stays the default").isEqualTo("IAM");
+        assertThat(parameterDefault("ClientIdBinding")).isEqualTo("prefix");
     }
 
     @Test
@@ -254,20 +359,6 @@ class TemplateTest {
     }
 
     @Test
-    void httpApi_whenRouteIsDeclared_requiresIamAuthorization() {
-        Map<String, JsonNode> routes = events("HttpApi");
-        assertThat(routes).isNotEmpty();
-
-        for (JsonNode route : routes.values()) {
-            assertThat(route.path("Auth").path("Authorizer").asText()).isEqualTo("AWS_IAM");
-            JsonNode api = resource(ref(route.path("ApiId")));
-            assertThat(api.path("Type").asText()).isEqualTo("AWS::Serverless::HttpApi");
-            assertThat(api.path("Properties").path("Auth").path("EnableIamAuthorizer").asBoolean()).isTrue();
-            assertThat(api.path("Properties").path("Auth").path("DefaultAuthorizer").asText()).isEqualTo("AWS_IAM");
-        }
-    }
-
-    @Test
     void stateMachine_whenRetryOrCatchNamesAProjectError_namesARealErrorClass() throws Exception {
         Set<String> named = projectErrors(stateMachineErrorNames());
 
@@ -361,7 +452,7 @@ class TemplateTest {
         List<String> values = new ArrayList<>();
         outputs.forEach(output -> values.add(output.path("Value").toString()));
 
-        assertThat(values).anySatisfy(v -> assertThat(v).contains("${" + idOfType("AWS::Serverless::HttpApi") + "}"));
+        assertThat(values).anySatisfy(v -> assertThat(v).contains("${" + idOfType("AWS::ApiGatewayV2::Api") + "}"));
         assertThat(values).contains(refJson(functionId() + ".Alias"));
         assertThat(values).contains(refJson(JOIN_STATE_MACHINE), refJson(FLEET_STATE_MACHINE));
         assertThat(values).contains(refJson(idOfType("AWS::SQS::Queue")));
@@ -384,6 +475,7 @@ class TemplateTest {
     void eventSamples_whenDecoded_giveTheTriggerAndValidityTheirNameSays() throws IOException {
         Map<String, Trigger> triggers = Map.of(
                 "http-api.json", Trigger.HTTP_API,
+                "http-api-jwt.json", Trigger.HTTP_API,
                 "invalid-http-api.json", Trigger.HTTP_API,
                 "invalid-method-http-api.json", Trigger.HTTP_API,
                 "rest-api.json", Trigger.REST_API,
@@ -855,12 +947,55 @@ class TemplateTest {
 
     /** The function's variables as deployed with default parameters: a {@code Ref} takes its parameter's default. */
     private Map<String, String> environment() {
+        return environment(Map.of());
+    }
+
+    /** The function's environment with {@code !Ref}s resolved: these parameter values, else the defaults. */
+    private Map<String, String> environment(Map<String, String> parameters) {
         Map<String, String> variables = new LinkedHashMap<>();
         function().path("Environment").path("Variables").properties()
-                .forEach(e -> variables.put(e.getKey(), e.getValue().has("Ref")
-                        ? parameter(e.getValue().path("Ref").asText()).path("Default").asText()
-                        : e.getValue().asText()));
+                .forEach(e -> variables.put(e.getKey(), resolve(e.getValue(), parameters).asText()));
         return variables;
+    }
+
+    /** A value with {@code Ref} to a parameter and {@code Fn::If} evaluated; {@code AWS::NoValue} is missing. */
+    private JsonNode resolve(JsonNode node, Map<String, String> parameters) {
+        if (node.has("Ref") && node.size() == 1) {
+            String name = node.path("Ref").asText();
+            if (name.equals("AWS::NoValue")) {
+                return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+            }
+            if (template.path("Parameters").has(name)) {
+                return JSON.getNodeFactory().textNode(parameters.getOrDefault(name, parameterDefault(name)));
+            }
+            return node;
+        }
+        if (node.has("Fn::If")) {
+            JsonNode branches = node.path("Fn::If");
+            return resolve(branches.get(condition(branches.get(0).asText(), parameters) ? 1 : 2), parameters);
+        }
+        return node;
+    }
+
+    /** A condition of the template evaluated with these parameter values, else the defaults. */
+    private boolean condition(String name, Map<String, String> parameters) {
+        JsonNode definition = template.path("Conditions").path(name);
+        assertThat(definition.isObject()).as("condition %s", name).isTrue();
+        return evaluate(definition, parameters);
+    }
+
+    private boolean evaluate(JsonNode condition, Map<String, String> parameters) {
+        if (condition.has("Fn::Equals")) {
+            JsonNode operands = condition.path("Fn::Equals");
+            return resolve(operands.get(0), parameters).asText().equals(resolve(operands.get(1), parameters).asText());
+        }
+        if (condition.has("Fn::Not")) {
+            return !evaluate(condition.path("Fn::Not").get(0), parameters);
+        }
+        if (condition.has("Condition")) {
+            return condition(condition.path("Condition").asText(), parameters);
+        }
+        throw new AssertionError("condition not evaluated here: " + condition);
     }
 
     private static long number(Map<String, String> variables, String name) {

@@ -1,5 +1,6 @@
 package dev.kvsjoin.config;
 
+import dev.kvsjoin.auth.AuthConfig;
 import dev.kvsjoin.log.Level;
 import java.net.URI;
 import java.time.Duration;
@@ -22,6 +23,8 @@ import java.util.Map;
  * @param batchParallelism a batch's items joined at once
  * @param batchJoinsPerSecond the most joins a batch invocation starts a second (Kinesis Video allows an account 50)
  * @param s3Endpoint S3's endpoint from {@code AWS_ENDPOINT_URL_S3} or {@code AWS_ENDPOINT_URL}, or {@code null}
+ * @param auth how HTTP callers are authenticated and bound: {@code API_AUTH}, {@code CLIENT_ID_BINDING},
+ *             {@code JWT_SUBJECT_CLAIM}, {@code JWT_CHANNELS_CLAIM}, {@code JWT_SCOPE_PREFIX}
  */
 public record Settings(
         String functionName,
@@ -39,7 +42,8 @@ public record Settings(
         String trustStore,
         int batchParallelism,
         int batchJoinsPerSecond,
-        URI s3Endpoint) {
+        URI s3Endpoint,
+        AuthConfig auth) {
 
     static final String DEFAULT_SERVICE = "kvs-storage-viewer-join";
 
@@ -78,7 +82,8 @@ public record Settings(
                 r.trustStore(),
                 r.number("BATCH_PARALLELISM", 4, 1, 16),
                 r.number("BATCH_JOINS_PER_SECOND", 10, 1, 50),
-                r.endpoint("AWS_ENDPOINT_URL_S3"));
+                r.endpoint("AWS_ENDPOINT_URL_S3"),
+                r.auth());
         if (!r.problems.isEmpty()) {
             throw new ConfigurationException(r.problems);
         }
@@ -131,6 +136,50 @@ public record Settings(
                 }
             }
             return Level.INFO;
+        }
+
+        /** The HTTP API's authorizer and the caller rules; every value is checked, none is echoed. */
+        AuthConfig auth() {
+            AuthConfig defaults = AuthConfig.DEFAULTS;
+            return new AuthConfig(
+                    choice("API_AUTH", AuthConfig.Mode.class, defaults.mode()),
+                    choice("CLIENT_ID_BINDING", AuthConfig.Binding.class, defaults.binding()),
+                    token("JWT_SUBJECT_CLAIM", defaults.subjectClaim()),
+                    token("JWT_CHANNELS_CLAIM", defaults.channelsClaim()),
+                    token("JWT_SCOPE_PREFIX", defaults.scopePrefix()));
+        }
+
+        /** One of an enum's constants, by its name in any case. */
+        <E extends Enum<E>> E choice(String name, Class<E> type, E fallback) {
+            String raw = text(name, null);
+            if (raw == null) {
+                return fallback;
+            }
+            List<String> names = new ArrayList<>();
+            for (E constant : type.getEnumConstants()) {
+                if (constant.name().equalsIgnoreCase(raw)) {
+                    return constant;
+                }
+                names.add(constant.name().toLowerCase(java.util.Locale.ROOT));
+            }
+            problems.add(name + ": must be one of " + String.join(", ", names));
+            return fallback;
+        }
+
+        /**
+         * A claim name or scope prefix: 1 to 256 visible ASCII characters, none of which separates the entries of a
+         * claim (space, comma, bracket, double quote).
+         */
+        String token(String name, String fallback) {
+            String raw = text(name, null);
+            if (raw == null) {
+                return fallback;
+            }
+            if (raw.length() <= 256 && raw.chars().allMatch(c -> c > ' ' && c < 127 && "\",[]".indexOf(c) < 0)) {
+                return raw;
+            }
+            problems.add(name + ": must be 1 to 256 visible ASCII characters without a comma, bracket or quote");
+            return fallback;
         }
 
         /** A trust store given to the JVM itself wins over the default Amazon roots, never over a file named here. */

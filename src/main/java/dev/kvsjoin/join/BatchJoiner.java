@@ -68,6 +68,8 @@ public final class BatchJoiner {
                 }
                 case BatchRequest.Invalid invalid -> new ItemOutcome(item, Outcome.Rejected.invalid(invalid.problems()),
                         0);
+                case BatchRequest.Refused refused -> new ItemOutcome(item, new Outcome.Rejected(refused.reason(),
+                        refused.message(), List.of(), refused.request(), 0, null), 0);
                 case BatchRequest.Carried carried -> new ItemOutcome(item, carried.joined()
                         ? new Outcome.Joined(carried.request(), null, 0, false)
                         : new Outcome.Rejected(carried.reason(), carried.message(), List.of(), carried.request(), 0,

@@ -41,6 +41,13 @@ public record BatchRequest(List<Item> items) {
     public record Invalid(int index, List<String> problems) implements Item {
     }
 
+    /**
+     * An item refused before any call, for a reason of its own (the caller may not make that join); it is reported
+     * like a failed join, and nothing is called for it.
+     */
+    public record Refused(int index, JoinRequest request, Reason reason, String message) implements Item {
+    }
+
     /** An item an earlier pass settled: joined, or failed in a way a retry would not change. */
     public record Carried(int index, JoinRequest request, Reason reason, String message) implements Item {
 

@@ -63,6 +63,12 @@ public record ChannelArn(String value, String partition, String region, String a
         return new ChannelArn(valid, m.group(1), m.group(2), m.group(3));
     }
 
+    /** The channel's name: the part between {@code channel/} and the creation time. */
+    public String name() {
+        int start = value.indexOf('/') + 1;
+        return value.substring(start, value.lastIndexOf('/'));
+    }
+
     @Override
     public String toString() {
         return value;

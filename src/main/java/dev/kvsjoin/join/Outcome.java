@@ -24,6 +24,16 @@ public sealed interface Outcome {
             return new Rejected(Reason.INVALID_REQUEST, "the request is invalid", problems, null, 0, null);
         }
 
+        /** An HTTP request without the identity of the API's authorizer; {@code message} names what is missing. */
+        public static Rejected unauthenticated(String message) {
+            return new Rejected(Reason.UNAUTHENTICATED, message, List.of(), null, 0, null);
+        }
+
+        /** A join the caller may not make; {@code message} names the rule, never the caller's claims. */
+        public static Rejected notAuthorized(String message, JoinRequest request) {
+            return new Rejected(Reason.NOT_AUTHORIZED, message, List.of(), request, 0, null);
+        }
+
         public static Rejected methodNotAllowed() {
             return new Rejected(Reason.METHOD_NOT_ALLOWED, "the method is not allowed; use POST", List.of(), null, 0,
                     null);

@@ -12,6 +12,18 @@ public enum Reason {
      * others it maps to the invalid request's error.
      */
     METHOD_NOT_ALLOWED(405, "MethodNotAllowed", false),
+    /**
+     * An HTTP request whose event carries no identity from the authorizer the API is deployed with. API Gateway never
+     * sends one through a route with an authorizer, so it means a route without one or a hand-made event. HTTP callers
+     * only; for the others it maps to the access-denied error.
+     */
+    UNAUTHENTICATED(401, "Unauthenticated", false),
+    /**
+     * The caller may not make this join: the channel is outside its rules, or the client id is not its own. Decided
+     * before any Kinesis Video call; distinct from Kinesis Video's own {@link #ACCESS_DENIED}. HTTP callers only;
+     * for the others it maps to the access-denied error.
+     */
+    NOT_AUTHORIZED(403, "NotAuthorized", false),
     /** Kinesis Video rejected an argument ({@code InvalidArgumentException}). */
     INVALID_ARGUMENT(400, "InvalidArgument", false),
     /** The function's role may not call Kinesis Video on this channel ({@code AccessDeniedException}). */

@@ -167,7 +167,8 @@ public final class Responses {
             // Only API Gateway events have a method; the case is here for the switch to stay exhaustive.
             case INVALID_REQUEST, METHOD_NOT_ALLOWED -> new InvalidRequestException(message);
             case INVALID_ARGUMENT -> new InvalidArgumentException(message);
-            case ACCESS_DENIED -> new AccessDeniedException(message);
+            // Decided on HTTP callers only: the other triggers are invoked by the stack's own roles and not checked.
+            case ACCESS_DENIED, UNAUTHENTICATED, NOT_AUTHORIZED -> new AccessDeniedException(message);
             case NOT_FOUND -> new ResourceNotFoundException(message);
             case THROTTLED -> new ThrottledException(message);
             // Batch items only: what was not attempted in time may succeed on a retry, as after an outage.

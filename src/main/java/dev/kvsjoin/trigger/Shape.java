@@ -1,5 +1,6 @@
 package dev.kvsjoin.trigger;
 
+import dev.kvsjoin.auth.Identity;
 import dev.kvsjoin.join.JoinRequest;
 import dev.kvsjoin.json.Json;
 import java.util.ArrayList;
@@ -35,6 +36,7 @@ sealed interface Shape {
     /** Fields only an EventBridge event carries ({@code detailType} is how a Java object serialises it). */
     List<String> EVENTBRIDGE_FIELDS = List.of("detail-type", "detailType");
     String SCHEDULER_SOURCE = "aws.scheduler";
+    String CHANNEL_PARAMETER = EventDecoder.CHANNEL_PARAMETER;
 
     /** A complete API Gateway event; the request is its body. */
     record Http(Trigger trigger, String method, Map<?, ?> event) implements Shape {
@@ -51,6 +53,67 @@ sealed interface Shape {
         /** The {@code isBase64Encoded} field as it arrived. */
         Object base64Flag() {
             return event.get("isBase64Encoded");
+        }
+
+        /**
+         * The identity the API's authorizer put in the event. Payload 2.0: {@code requestContext.authorizer.jwt}
+         * (claims and scopes) or {@code requestContext.authorizer.iam}; payload 1.0 and REST APIs:
+         * {@code requestContext.authorizer.claims} (and {@code scopes}) or an IAM caller's
+         * {@code requestContext.identity}. Anything else is no identity.
+         */
+        Identity identity() {
+            Map<?, ?> context = (Map<?, ?>) event.get("requestContext");
+            if (context.get("authorizer") instanceof Map<?, ?> authorizer) {
+                if (authorizer.get("jwt") instanceof Map<?, ?> jwt && jwt.get("claims") instanceof Map<?, ?> claims) {
+                    return new Identity.Jwt(claims, list(jwt.get("scopes")));
+                }
+                if (authorizer.get("iam") instanceof Map<?, ?> iam && nonBlank(iam.get("userId"))) {
+                    Object cognito = iam.get("cognitoIdentity") instanceof Map<?, ?> c ? c.get("identityId") : null;
+                    return new Identity.Iam((String) iam.get("userId"), text(iam.get("userArn")), text(cognito));
+                }
+                if (authorizer.get("claims") instanceof Map<?, ?> claims) {
+                    return new Identity.Jwt(claims, list(authorizer.get("scopes")));
+                }
+            }
+            if (context.get("identity") instanceof Map<?, ?> caller && nonBlank(caller.get("user"))
+                    && nonBlank(caller.get("userArn"))) {
+                return new Identity.Iam((String) caller.get("user"), (String) caller.get("userArn"),
+                        text(caller.get("cognitoIdentityId")));
+            }
+            return new Identity.Unknown();
+        }
+
+        /**
+         * The channel the route's path names ({@code pathParameters.channel}), {@code null} when the route names
+         * none; a route whose template has {@code {channel}} must carry it.
+         *
+         * @throws IllegalArgumentException naming the problem, when the parameter is missing or not a string
+         */
+        String routeChannel() {
+            Object template = trigger == Trigger.HTTP_API ? event.get("routeKey") : event.get("resource");
+            boolean named = template instanceof String text && text.contains("{" + CHANNEL_PARAMETER + "}");
+            Object value = event.get("pathParameters") instanceof Map<?, ?> parameters
+                    ? parameters.get(CHANNEL_PARAMETER) : null;
+            if (value == null && !named) {
+                return null;
+            }
+            if (value instanceof String channel && !channel.isEmpty()) {
+                return channel;
+            }
+            throw new IllegalArgumentException("pathParameters." + CHANNEL_PARAMETER + ": must be the channel name"
+                    + " the route's path holds (received " + Json.describe(value) + ")");
+        }
+
+        private static List<?> list(Object value) {
+            return value instanceof List<?> list ? list : List.of();
+        }
+
+        private static boolean nonBlank(Object value) {
+            return value instanceof String text && !text.isBlank();
+        }
+
+        private static String text(Object value) {
+            return value instanceof String text && !text.isBlank() ? text : null;
         }
     }
 

@@ -142,9 +142,12 @@ final class Soak {
         Map<String, Path> trustStores = ColdStartBenchmark.trustStores(tls, builds);
         List<String> channels = channels(soak.channels(), soak.regions());
         byte[] template = Files.readAllBytes(options.root().resolve(ColdStartBenchmark.EVENT));
+        // Client ids of the sample's IAM caller, as the default client id binding requires.
+        String owner = JSON.readTree(template).path("requestContext").path("authorizer").path("iam").path("userId")
+                .asText();
         List<byte[]> events = new ArrayList<>();
         for (int i = 0; i < channels.size(); i++) {
-            events.add(event(template, channels.get(i), String.format(Locale.ROOT, "soak-viewer-%03d", i)));
+            events.add(event(template, channels.get(i), String.format(Locale.ROOT, "%s.soak-viewer-%03d", owner, i)));
         }
         int[] sequence = sequence(soak);
         NavigableSet<Integer> readings = readingPoints(soak.invocations(), soak.window());

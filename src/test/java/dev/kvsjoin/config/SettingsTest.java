@@ -3,6 +3,7 @@ package dev.kvsjoin.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.kvsjoin.auth.AuthConfig;
 import dev.kvsjoin.log.Level;
 import java.net.URI;
 import java.time.Duration;
@@ -93,5 +94,41 @@ class SettingsTest {
                 .hasMessageContaining("AWS_ENDPOINT_URL_KINESIS_VIDEO: must be an http or https URL")
                 .hasMessageNotContaining("secret-ish")
                 .hasMessageNotContaining("soon");
+    }
+
+    @Test
+    void from_whenAuthUnset_isIamWithPrefixBindingAndTheDocumentedClaims() {
+        AuthConfig auth = Settings.from(Map.of()).auth();
+
+        assertThat(auth).isEqualTo(new AuthConfig(AuthConfig.Mode.IAM, AuthConfig.Binding.PREFIX, "sub",
+                "kvs_channels", "kvs/join:"));
+    }
+
+    @Test
+    void from_whenAuthValuesGiven_readsThemInAnyCase() {
+        AuthConfig auth = Settings.from(Map.of("API_AUTH", "JWT", "CLIENT_ID_BINDING", "Exact",
+                "JWT_SUBJECT_CLAIM", "cognito:username", "JWT_CHANNELS_CLAIM", "https://example.com/channels",
+                "JWT_SCOPE_PREFIX", "kvs-api/join:")).auth();
+
+        assertThat(auth).isEqualTo(new AuthConfig(AuthConfig.Mode.JWT, AuthConfig.Binding.EXACT, "cognito:username",
+                "https://example.com/channels", "kvs-api/join:"));
+    }
+
+    @Test
+    void from_whenAuthValuesInvalid_failsListingEachWithoutTheValue() {
+        assertThatThrownBy(() -> Settings.from(Map.of(
+                "API_AUTH", "anonymous-secret",
+                "CLIENT_ID_BINDING", "loose",
+                "JWT_SUBJECT_CLAIM", "two words",
+                "JWT_CHANNELS_CLAIM", "a,b",
+                "JWT_SCOPE_PREFIX", "x".repeat(257))))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("API_AUTH: must be one of iam, jwt")
+                .hasMessageContaining("CLIENT_ID_BINDING: must be one of prefix, exact, none")
+                .hasMessageContaining("JWT_SUBJECT_CLAIM: must be 1 to 256 visible ASCII characters")
+                .hasMessageContaining("JWT_CHANNELS_CLAIM: must be")
+                .hasMessageContaining("JWT_SCOPE_PREFIX: must be")
+                .hasMessageNotContaining("anonymous-secret")
+                .hasMessageNotContaining("loose");
     }
 }

@@ -25,14 +25,20 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
- * A loopback stand-in for the template's HTTP API ({@code POST /join}, payload format 2.0): each request becomes
- * an API Gateway HTTP API event, and the function's proxy response becomes the HTTP response, as API Gateway maps
- * them. A function error is answered 500, as API Gateway does. IAM authorisation is not checked.
+ * A loopback stand-in for the template's HTTP API in its default IAM mode ({@code POST /join} and
+ * {@code POST /channels/{channel}/join}, payload format 2.0): each request becomes an API Gateway HTTP API event, and
+ * the function's proxy response becomes the HTTP response, as API Gateway maps them. A function error is answered
+ * 500, as API Gateway does. No signature is checked: every request comes as the IAM user of the sample events
+ * ({@link Callers#IAM_USER_ID}), so its client ids are that user's.
  */
 public final class LocalHttpApi implements AutoCloseable {
 
     static final String ROUTE_METHOD = "POST";
     static final String ROUTE_PATH = "/join";
+    static final String CHANNEL_ROUTE = "/channels/{channel}/join";
+    /** A channel route's path: the channel's name, as the storage model allows it. */
+    private static final java.util.regex.Pattern CHANNEL_PATH =
+            java.util.regex.Pattern.compile("/channels/([a-zA-Z0-9_.-]+)/join");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Map<String, String> JSON_TYPE = Map.of("content-type", "application/json");
     /** API Gateway's answer when the integration fails. */
@@ -86,7 +92,7 @@ public final class LocalHttpApi implements AutoCloseable {
             byte[] body = exchange.getRequestBody().readAllBytes();
             String method = exchange.getRequestMethod();
             String path = exchange.getRequestURI().getRawPath();
-            if (!method.equals(ROUTE_METHOD) || !path.equals(ROUTE_PATH)) {
+            if (!method.equals(ROUTE_METHOD) || !(path.equals(ROUTE_PATH) || CHANNEL_PATH.matcher(path).matches())) {
                 send(exchange, 404, JSON_TYPE, "{\"message\":\"Not Found\"}");
                 listener.accept(new Exchange(method, path, 404, null, null));
                 return;
@@ -111,9 +117,11 @@ public final class LocalHttpApi implements AutoCloseable {
                 headers.put(name.toLowerCase(Locale.ROOT), String.join(",", values)));
         String query = exchange.getRequestURI().getRawQuery();
         String sourceIp = exchange.getRemoteAddress().getAddress().getHostAddress();
+        java.util.regex.Matcher channel = CHANNEL_PATH.matcher(exchange.getRequestURI().getRawPath());
+        String routeKey = ROUTE_METHOD + " " + (channel.matches() ? CHANNEL_ROUTE : ROUTE_PATH);
         ObjectNode event = JSON.createObjectNode();
         event.put("version", "2.0");
-        event.put("routeKey", ROUTE_METHOD + " " + ROUTE_PATH);
+        event.put("routeKey", routeKey);
         event.put("rawPath", exchange.getRequestURI().getRawPath());
         event.put("rawQueryString", query == null ? "" : query);
         event.set("headers", JSON.valueToTree(headers));
@@ -122,6 +130,13 @@ public final class LocalHttpApi implements AutoCloseable {
         context.put("apiId", "local");
         context.put("domainName", headers.getOrDefault("host", "127.0.0.1"));
         context.put("domainPrefix", "local");
+        ObjectNode iam = context.putObject("authorizer").putObject("iam");
+        iam.put("accountId", FunctionProcess.ACCOUNT);
+        iam.put("callerId", Callers.IAM_USER_ID);
+        iam.putNull("cognitoIdentity");
+        iam.putNull("principalOrgId");
+        iam.put("userArn", Callers.IAM_USER_ARN);
+        iam.put("userId", Callers.IAM_USER_ID);
         ObjectNode http = context.putObject("http");
         http.put("method", exchange.getRequestMethod());
         http.put("path", exchange.getRequestURI().getRawPath());
@@ -129,10 +144,13 @@ public final class LocalHttpApi implements AutoCloseable {
         http.put("sourceIp", sourceIp);
         http.put("userAgent", headers.getOrDefault("user-agent", ""));
         context.put("requestId", UUID.randomUUID().toString());
-        context.put("routeKey", ROUTE_METHOD + " " + ROUTE_PATH);
+        context.put("routeKey", routeKey);
         context.put("stage", "$default");
         context.put("time", REQUEST_TIME.format(now));
         context.put("timeEpoch", now.toEpochMilli());
+        if (channel.matches()) {
+            event.putObject("pathParameters").put("channel", channel.group(1));
+        }
         String text = utf8(body);
         if (body.length > 0) {
             event.put("body", text != null ? text : Base64.getEncoder().encodeToString(body));

@@ -186,11 +186,13 @@ public final class LocalRun {
             stopped.countDown();
         }));
         err.println("./run: " + function.function().handler() + " (" + describe(function, backend) + ")");
-        err.println("./run: serving POST http://127.0.0.1:" + api.port() + LocalHttpApi.ROUTE_PATH
-                + " like the HTTP API (IAM authorisation not checked); Ctrl-C stops. Try:");
+        err.println("./run: serving POST http://127.0.0.1:" + api.port() + LocalHttpApi.ROUTE_PATH + " and "
+                + LocalHttpApi.CHANNEL_ROUTE + " like the HTTP API in IAM mode (no signature checked: every request"
+                + " comes as IAM user " + Callers.IAM_USER_ID + ", whose client ids start with it); Ctrl-C stops."
+                + " Try:");
         err.println("  curl -s -X POST http://127.0.0.1:" + api.port() + LocalHttpApi.ROUTE_PATH
                 + " -H 'content-type: application/json' -d '{\"channelArn\": \"" + CHANNEL
-                + "\", \"clientId\": \"viewer-1\"}'");
+                + "\", \"clientId\": \"" + Callers.IAM_USER_ID + ".viewer-1\"}'");
         try {
             function.awaitReady(wait);
             err.println("./run: init done in " + millis(function.runtimeApi().initDoneNanos().orElseThrow()

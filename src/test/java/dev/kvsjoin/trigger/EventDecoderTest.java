@@ -4,6 +4,9 @@ import static dev.kvsjoin.testing.Fixtures.event;
 import static dev.kvsjoin.testing.Fixtures.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kvsjoin.auth.Identity;
+import dev.kvsjoin.testing.Callers;
+import dev.kvsjoin.testing.Fixtures;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
@@ -325,5 +328,62 @@ class EventDecoderTest {
 
         assertThat(d.trigger()).isEqualTo(Trigger.HTTP_API);
         assertThat(request(d)).isEqualTo(Map.of());
+    }
+
+    @Test
+    void decode_whenIamAuthorizerContext_givesTheCallerPreferringTheCognitoIdentity() {
+        EventDecoder.Decoded sample = EventDecoder.decode(event("apigw-http-v2-iam-authorizer.powertools-python.json"));
+        EventDecoder.Decoded user = EventDecoder.decode(Fixtures.sample("http-api.json"));
+        EventDecoder.Decoded rest = EventDecoder.decode(Fixtures.sample("rest-api.json"));
+
+        assertThat(sample.identity()).isEqualTo(new Identity.Iam("AROA2ZJZYVRE7Y3TUXHH6",
+                "arn:aws:iam::1234567890:user/Admin", "us-east-1:3f291106-8703-466b-8f2b-3ecee1ca56ce"));
+        assertThat(user.identity()).isEqualTo(new Identity.Iam("AIDACKCEVSQ6C2EXAMPLE",
+                "arn:aws:iam::123456789012:user/doorbell-app", null));
+        assertThat(rest.identity()).as("REST: requestContext.identity").isEqualTo(new Identity.Iam(
+                "AIDACKCEVSQ6C2EXAMPLE", "arn:aws:iam::123456789012:user/doorbell-app", null));
+    }
+
+    @Test
+    void decode_whenJwtAuthorizerContext_givesItsClaimsAndScopes() {
+        EventDecoder.Decoded decoded = EventDecoder.decode(event("apigw-http-v2.java-libs-tests.json"));
+
+        assertThat(decoded.identity()).isEqualTo(new Identity.Jwt(Map.of("claim1", "value1", "claim2", "value2"),
+                List.of("scope1", "scope2")));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "apigw-http-v2.awsdocs-capture.json",
+        "apigw-rest-v1-proxy.awsdocs-capture.json",
+        "apigw-rest-v1-proxy.java-libs-tests.json",
+        "apigw-rest-v1-proxy.samcli.FILLED.json",
+    })
+    void decode_whenNoAuthorizerIdentity_givesNoCaller(String file) {
+        assertThat(EventDecoder.decode(event(file)).identity()).isEqualTo(new Identity.Unknown());
+    }
+
+    @Test
+    void decode_whenNotAnApiGatewayEvent_isTheInvokersOwn() {
+        assertThat(EventDecoder.decode(utf8(REQUEST)).identity()).isEqualTo(new Identity.Invoker());
+        assertThat(EventDecoder.decode(Fixtures.sample("scheduler.json")).identity())
+                .isEqualTo(new Identity.Invoker());
+    }
+
+    @Test
+    void decode_whenRouteNamesAChannel_givesItAndRefusesTheRouteWithoutIt() {
+        byte[] routed = Callers.channelRoute(Callers.post(Fixtures.sample("http-api.json"), REQUEST), "lobby-7");
+
+        EventDecoder.Decoded decoded = EventDecoder.decode(routed);
+        String withoutParameter = new String(routed, StandardCharsets.UTF_8)
+                .replace("\"pathParameters\":{\"channel\":\"lobby-7\"}", "\"pathParameters\":{}");
+
+        assertThat(((EventDecoder.Decoded.Request) decoded).routeChannel()).isEqualTo("lobby-7");
+        assertThat(((EventDecoder.Decoded.Request) EventDecoder.decode(Fixtures.sample("http-api.json")))
+                .routeChannel()).isNull();
+        assertThat(withoutParameter).doesNotContain("lobby-7\"}");
+        assertThat(problems(EventDecoder.decode(utf8(withoutParameter))))
+                .containsExactly("pathParameters.channel: must be the channel name the route's path holds (received"
+                        + " null)");
     }
 }
