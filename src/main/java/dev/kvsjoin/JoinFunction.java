@@ -8,8 +8,11 @@ import dev.kvsjoin.join.Outcome;
 import dev.kvsjoin.join.Reason;
 import dev.kvsjoin.log.Level;
 import dev.kvsjoin.log.Log;
+import dev.kvsjoin.log.Metric;
+import dev.kvsjoin.log.MetricValues;
 import dev.kvsjoin.trigger.EventDecoder;
 import dev.kvsjoin.trigger.Responses;
+import dev.kvsjoin.trigger.Trigger;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,6 +39,7 @@ final class JoinFunction {
 
     /** Returns the response bytes, or throws the outcome's error for triggers that take errors. */
     byte[] handle(byte[] event, Context context, boolean coldStart) {
+        long startedMillis = log.epochMillis();
         long started = System.nanoTime();
         EventDecoder.Decoded decoded = EventDecoder.decode(event);
         Outcome outcome;
@@ -48,7 +52,7 @@ final class JoinFunction {
                     List.of(), null, 0, null);
         }
         long durationMs = (System.nanoTime() - started) / 1_000_000;
-        logOutcome(decoded, outcome, context, coldStart, durationMs, unexpected);
+        logOutcome(decoded, outcome, context, coldStart, startedMillis, durationMs, unexpected);
         return Responses.render(decoded.trigger(), outcome, context.getAwsRequestId(), durationMs);
     }
 
@@ -63,12 +67,29 @@ final class JoinFunction {
         };
     }
 
+    /**
+     * The invocation's one line: the outcome's fields and metrics, plus what belongs to the invocation (cold start,
+     * the error raised). A batch writes {@link #outcomeFields} and {@link #outcomeMetrics} per item, and the
+     * invocation's metrics on its summary line, so every item's outcome counts exactly as a single join's.
+     */
     private void logOutcome(EventDecoder.Decoded decoded, Outcome outcome, Context context, boolean coldStart,
-                            long durationMs, String unexpected) {
-        Level level = level(outcome);
-        if (!log.isEnabled(level)) {
-            return;
+                            long startedMillis, long durationMs, String unexpected) {
+        Map<String, Object> fields = invocationFields(context, coldStart, decoded.trigger());
+        outcomeFields(fields, outcome, unexpected);
+        if (decoded.trigger().isHttp()) {
+            fields.put("http_status", Responses.status(outcome));
         }
+        fields.put("attempts", outcome.attempts());
+        fields.put("duration_ms", durationMs);
+        MetricValues metrics = outcomeMetrics(new MetricValues(startedMillis), outcome, durationMs)
+                .put(Metric.COLD_START, coldStart)
+                .put(Metric.ERRORS_RAISED, Responses.raises(decoded.trigger(), outcome));
+        log.write(level(outcome), outcome instanceof Outcome.Joined ? "session joined" : "join rejected", fields,
+                metrics);
+    }
+
+    /** What identifies the function and the invocation. */
+    private Map<String, Object> invocationFields(Context context, boolean coldStart, Trigger trigger) {
         Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("function_name", settings.functionName());
         fields.put("function_version", settings.functionVersion());
@@ -77,7 +98,12 @@ final class JoinFunction {
         fields.put("function_request_id", context.getAwsRequestId());
         fields.put("xray_trace_id", context.getXrayTraceId());
         fields.put("cold_start", coldStart);
-        fields.put("trigger", decoded.trigger().logName());
+        fields.put("trigger", trigger.logName());
+        return fields;
+    }
+
+    /** What became of one join: the request once validated, and the endpoint or the error. */
+    static void outcomeFields(Map<String, Object> fields, Outcome outcome, String unexpected) {
         switch (outcome) {
             case Outcome.Joined joined -> {
                 fields.put("channelArn", joined.request().channelArn().value());
@@ -99,12 +125,28 @@ final class JoinFunction {
                 fields.put("error_type", unexpected);
             }
         }
-        if (decoded.trigger().isHttp()) {
-            fields.put("http_status", Responses.status(outcome));
+    }
+
+    /**
+     * The metrics of one join outcome: joined or failed (its reason is the line's {@code error_code}), and for a
+     * request that passed validation its duration and attempts, plus whether a join's endpoint came from the cache.
+     * The line must carry {@link #outcomeFields} and {@code trigger}, the dimensions these metrics are split by.
+     */
+    static MetricValues outcomeMetrics(MetricValues metrics, Outcome outcome, long durationMs) {
+        metrics.put(Metric.JOINED, outcome instanceof Outcome.Joined);
+        metrics.put(Metric.FAILED, outcome instanceof Outcome.Rejected);
+        boolean validated = switch (outcome) {
+            case Outcome.Joined joined -> true;
+            case Outcome.Rejected rejected -> rejected.request() != null;
+        };
+        if (validated) {
+            metrics.put(Metric.JOIN_DURATION, durationMs);
+            metrics.put(Metric.JOIN_ATTEMPTS, outcome.attempts());
         }
-        fields.put("attempts", outcome.attempts());
-        fields.put("duration_ms", durationMs);
-        log.write(level, outcome instanceof Outcome.Joined ? "session joined" : "join rejected", fields);
+        if (outcome instanceof Outcome.Joined joined) {
+            metrics.put(Metric.ENDPOINT_CACHE_HIT, joined.endpointCached());
+        }
+        return metrics;
     }
 
     /** INFO for what the caller is told and can act on; WARN for what an operator should look at. */

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * Everything the function takes from its environment, read in one place and checked at start: an invalid setting
@@ -19,6 +20,9 @@ import java.util.Map;
  * @param trustStore {@code amazon} (the Amazon Trust Services roots), {@code jvm} (the JVM's store) or the absolute
  *                   path of a JKS or PKCS12 trust store; {@code amazon} yields to {@code jvm} when the JVM was given
  *                   a trust store of its own ({@code -Djavax.net.ssl.trustStore}, e.g. in {@code JAVA_TOOL_OPTIONS})
+ * @param metricsNamespace the CloudWatch namespace of the metrics embedded in the log
+ *                         ({@code POWERTOOLS_METRICS_NAMESPACE}), or {@code null} when metrics are off
+ *                         ({@code POWERTOOLS_METRICS_DISABLED=true})
  */
 public record Settings(
         String functionName,
@@ -33,9 +37,16 @@ public record Settings(
         int maxAttempts,
         Duration endpointCacheTtl,
         int endpointCacheSize,
-        String trustStore) {
+        String trustStore,
+        String metricsNamespace) {
 
     static final String DEFAULT_SERVICE = "kvs-storage-viewer-join";
+    static final String DEFAULT_METRICS_NAMESPACE = "KvsStorageViewerJoin";
+    /** CloudWatch's namespace characters (its documented set), at most PutMetricData's 255. */
+    private static final Pattern NAMESPACE = Pattern.compile("[A-Za-z0-9 ._#:/-]{1,255}");
+    /** A dimension value CloudWatch accepts: 1 to 1024 printable ASCII characters, not all blank. */
+    private static final Pattern DIMENSION_VALUE =
+            Pattern.compile("(?=.*[!-~])[ -~]{1,1024}");
 
     /** The JVM's standard trust-store property, which a user sets expecting every HTTPS client to honour it. */
     static final String JVM_TRUST_STORE_PROPERTY = "javax.net.ssl.trustStore";
@@ -56,11 +67,12 @@ public record Settings(
      */
     public static Settings from(Map<String, String> env, String jvmTrustStore) {
         Reader r = new Reader(env, jvmTrustStore);
+        String service = r.text("POWERTOOLS_SERVICE_NAME", DEFAULT_SERVICE);
         Settings settings = new Settings(
                 r.text("AWS_LAMBDA_FUNCTION_NAME", "local"),
                 r.text("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST"),
                 r.text("AWS_REGION", null),
-                r.text("POWERTOOLS_SERVICE_NAME", DEFAULT_SERVICE),
+                service,
                 r.level(),
                 r.endpoint(),
                 !r.text("AWS_CONTAINER_CREDENTIALS_FULL_URI", "").isEmpty(),
@@ -69,7 +81,8 @@ public record Settings(
                 r.number("JOIN_MAX_ATTEMPTS", 3, 1, 10),
                 Duration.ofSeconds(r.number("ENDPOINT_CACHE_TTL_SECONDS", 300, 0, 86_400)),
                 r.number("ENDPOINT_CACHE_SIZE", 64, 1, 10_000),
-                r.trustStore());
+                r.trustStore(),
+                r.metricsNamespace(service));
         if (!r.problems.isEmpty()) {
             throw new ConfigurationException(r.problems);
         }
@@ -136,6 +149,38 @@ public record Settings(
             }
             problems.add("JOIN_TRUST_STORE: must be amazon, jvm or the absolute path of a readable trust store");
             return "amazon";
+        }
+
+        boolean flag(String name, boolean fallback) {
+            String raw = text(name, null);
+            if (raw == null) {
+                return fallback;
+            }
+            if (raw.equalsIgnoreCase("true") || raw.equalsIgnoreCase("false")) {
+                return Boolean.parseBoolean(raw);
+            }
+            problems.add(name + ": must be true or false");
+            return fallback;
+        }
+
+        /**
+         * Powertools' metrics variables: the namespace, unless metrics are disabled. The service name is the
+         * {@code service} dimension of every metric, so it must then be a value CloudWatch takes.
+         */
+        String metricsNamespace(String service) {
+            if (flag("POWERTOOLS_METRICS_DISABLED", false)) {
+                return null;
+            }
+            String namespace = text("POWERTOOLS_METRICS_NAMESPACE", DEFAULT_METRICS_NAMESPACE);
+            if (!NAMESPACE.matcher(namespace).matches() || namespace.startsWith("AWS/")) {
+                problems.add("POWERTOOLS_METRICS_NAMESPACE: must be 1 to 255 letters, digits, spaces or . - _ / # :"
+                        + " and not start with AWS/ (CloudWatch's own namespaces)");
+            }
+            if (!DIMENSION_VALUE.matcher(service).matches()) {
+                problems.add("POWERTOOLS_SERVICE_NAME: must be 1 to 1024 printable ASCII characters while metrics are"
+                        + " on (it is the service dimension of every metric)");
+            }
+            return namespace;
         }
 
         /** The SDK's own endpoint variables, service-specific first, unless configured endpoints are ignored. */
