@@ -1,15 +1,11 @@
 package dev.kvsjoin;
 
-import static dev.kvsjoin.testing.Fixtures.event;
-import static dev.kvsjoin.testing.Fixtures.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kvsjoin.errors.JoinException;
-import dev.kvsjoin.join.Reason;
 import dev.kvsjoin.log.Log;
 import dev.kvsjoin.log.Metric;
 import dev.kvsjoin.testing.EmfValidator;
@@ -23,12 +19,9 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -58,25 +51,6 @@ class JoinHandlerMetricsTest {
 
     private LocalKinesisVideo kvs;
     private final List<String> lines = new ArrayList<>();
-
-    /** How each outcome is brought about; {@code null} reason for a join. */
-    enum Scenario {
-        JOINED(null),
-        INVALID_REQUEST(Reason.INVALID_REQUEST),
-        INVALID_ARGUMENT(Reason.INVALID_ARGUMENT),
-        ACCESS_DENIED(Reason.ACCESS_DENIED),
-        RESOURCE_NOT_FOUND(Reason.NOT_FOUND),
-        THROTTLED(Reason.THROTTLED),
-        UPSTREAM_UNAVAILABLE(Reason.UPSTREAM_UNAVAILABLE),
-        UPSTREAM_ERROR(Reason.UPSTREAM_ERROR),
-        INTERNAL_ERROR(Reason.INTERNAL);
-
-        final Reason reason;
-
-        Scenario(Reason reason) {
-            this.reason = reason;
-        }
-    }
 
     @BeforeEach
     void start() throws IOException {
@@ -109,10 +83,8 @@ class JoinHandlerMetricsTest {
     void invoke_whenAnyTriggerAndOutcome_embedsValidMetricsThatSayWhatTheCallerWasTold(Trigger trigger,
                                                                                         Scenario scenario) {
         JoinHandler handler = handler(Map.of());
-        String clientId = scenario == Scenario.INVALID_REQUEST ? "not valid" : "viewer-1";
-        failNext(scenario);
 
-        Answer answer = invoke(handler, envelope(trigger, request(ARN, clientId)), context(scenario));
+        Answer answer = invoke(handler, scenario.prepare(kvs, trigger, ARN), scenario.context("req-metrics"));
 
         assertThat(lines).singleElement();
         String line = lines.get(0);
@@ -221,40 +193,6 @@ class JoinHandlerMetricsTest {
         return data.stream().map(EmfValidator.Datum::name).collect(Collectors.toSet());
     }
 
-    private void failNext(Scenario scenario) {
-        ServiceError error = switch (scenario) {
-            case INVALID_ARGUMENT -> ServiceError.INVALID_ARGUMENT;
-            case ACCESS_DENIED -> ServiceError.ACCESS_DENIED;
-            case RESOURCE_NOT_FOUND -> ServiceError.RESOURCE_NOT_FOUND;
-            case THROTTLED -> ServiceError.CLIENT_LIMIT_EXCEEDED;
-            case UPSTREAM_UNAVAILABLE -> ServiceError.SERVICE_UNAVAILABLE;
-            case UPSTREAM_ERROR -> ServiceError.INVALID_SIGNATURE;
-            case JOINED, INVALID_REQUEST, INTERNAL_ERROR -> null;
-        };
-        if (error != null) {
-            kvs.failNext(Operation.JOIN_STORAGE_SESSION_AS_VIEWER, Fault.error(error));
-        }
-    }
-
-    /** A defect, as the function meets one: a runtime exception while joining (here, from the context). */
-    private static Context context(Scenario scenario) {
-        TestContext context = TestContext.of("req-metrics");
-        if (scenario != Scenario.INTERNAL_ERROR) {
-            return context;
-        }
-        return (Context) Proxy.newProxyInstance(Context.class.getClassLoader(), new Class<?>[] {Context.class},
-                (proxy, method, args) -> {
-                    if (method.getName().equals("getRemainingTimeInMillis")) {
-                        throw new IllegalStateException("a defect");
-                    }
-                    try {
-                        return method.invoke(context, args);
-                    } catch (InvocationTargetException e) {
-                        throw e.getCause();
-                    }
-                });
-    }
-
     /** The response or the thrown error. */
     record Answer(byte[] response, JoinException thrown) {
     }
@@ -271,41 +209,7 @@ class JoinHandlerMetricsTest {
         }
     }
 
-    static byte[] request(String arn, String clientId) {
-        return utf8("{\"channelArn\":\"" + arn + "\",\"clientId\":\"" + clientId + "\"}");
-    }
-
-    /** The request inside a real sample event of the trigger (test resources; origins in their SOURCES.md). */
-    static byte[] envelope(Trigger trigger, byte[] request) {
-        try {
-            String body = new String(request, StandardCharsets.UTF_8);
-            return switch (trigger) {
-                case DIRECT -> request;
-                case HTTP_API -> withBody("apigw-http-v2.java-libs-tests.json",
-                        Base64.getEncoder().encodeToString(request), true);
-                case REST_API -> withBody("apigw-rest-v1-proxy.java-libs-tests.json", body, false);
-                case EVENTBRIDGE -> {
-                    ObjectNode sample = (ObjectNode) JSON.readTree(
-                            event("eventbridge-rule-scheduled-event-with-detail.powertools-java.json"));
-                    sample.set("detail", JSON.readTree(request));
-                    yield JSON.writeValueAsBytes(sample);
-                }
-                case SCHEDULER -> {
-                    ObjectNode sample = (ObjectNode) JSON.readTree(
-                            event("eventbridge-scheduler-default-payload.dotnet-issue-1864.json"));
-                    sample.put("detail", body);
-                    yield JSON.writeValueAsBytes(sample);
-                }
-            };
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static byte[] withBody(String sample, String body, boolean base64) throws IOException {
-        ObjectNode event = (ObjectNode) JSON.readTree(event(sample));
-        event.put("body", body);
-        event.put("isBase64Encoded", base64);
-        return JSON.writeValueAsBytes(event);
+    private static byte[] request(String arn, String clientId) {
+        return Scenario.request(arn, clientId);
     }
 }

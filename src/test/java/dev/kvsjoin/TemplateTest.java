@@ -64,6 +64,8 @@ class TemplateTest {
             Set.of("kinesisvideo:GetSignalingChannelEndpoint", "kinesisvideo:JoinStorageSessionAsViewer");
     private static final Set<String> LAMBDA_SERVICE_ERRORS = Set.of("Lambda.ServiceException",
             "Lambda.AWSLambdaException", "Lambda.SdkClientException", "Lambda.TooManyRequestsException");
+    /** A stack name as CloudFormation allows them, standing for {@code AWS::StackName}. */
+    static final String STACK_NAME = "join-prod-1";
     /** API Gateway's integration timeout, the most an HTTP caller waits for the function. */
     private static final int API_GATEWAY_TIMEOUT_SECONDS = 30;
 
@@ -136,10 +138,11 @@ class TemplateTest {
 
         Settings settings = Settings.from(variables);
 
-        assertThat(variables.keySet()).containsExactlyInAnyOrder("POWERTOOLS_SERVICE_NAME", "JOIN_CONNECT_TIMEOUT_MS",
-                "JOIN_READ_TIMEOUT_MS", "JOIN_MAX_ATTEMPTS", "ENDPOINT_CACHE_TTL_SECONDS", "ENDPOINT_CACHE_SIZE",
-                "JOIN_TRUST_STORE");
-        assertThat(settings.serviceName()).isEqualTo(variables.get("POWERTOOLS_SERVICE_NAME"));
+        assertThat(variables.keySet()).containsExactlyInAnyOrder("POWERTOOLS_SERVICE_NAME",
+                "POWERTOOLS_METRICS_NAMESPACE", "JOIN_CONNECT_TIMEOUT_MS", "JOIN_READ_TIMEOUT_MS", "JOIN_MAX_ATTEMPTS",
+                "ENDPOINT_CACHE_TTL_SECONDS", "ENDPOINT_CACHE_SIZE", "JOIN_TRUST_STORE");
+        assertThat(settings.serviceName()).as("the stack name").isEqualTo(STACK_NAME);
+        assertThat(settings.metricsNamespace()).isEqualTo(parameterDefault("MetricsNamespace"));
         assertThat(settings.connectTimeout().toMillis()).isEqualTo(number(variables, "JOIN_CONNECT_TIMEOUT_MS"));
         assertThat(settings.readTimeout().toMillis()).isEqualTo(number(variables, "JOIN_READ_TIMEOUT_MS"));
         assertThat(settings.maxAttempts()).isEqualTo(number(variables, "JOIN_MAX_ATTEMPTS"));
@@ -449,10 +452,18 @@ class TemplateTest {
         return ERRORS_PACKAGE + reason.code() + "Exception";
     }
 
+    /** The function's variables, with {@code !Ref AWS::StackName} as {@link #STACK_NAME} and parameters' defaults. */
     private Map<String, String> environment() {
         Map<String, String> variables = new LinkedHashMap<>();
-        function().path("Environment").path("Variables").properties()
-                .forEach(e -> variables.put(e.getKey(), e.getValue().asText()));
+        function().path("Environment").path("Variables").properties().forEach(e -> {
+            JsonNode value = e.getValue();
+            if (value.has("Ref")) {
+                String name = ref(value);
+                variables.put(e.getKey(), name.equals("AWS::StackName") ? STACK_NAME : parameterDefault(name));
+            } else {
+                variables.put(e.getKey(), value.asText());
+            }
+        });
         return variables;
     }
 
@@ -643,7 +654,7 @@ class TemplateTest {
      * Reads a CloudFormation YAML template into a JSON tree, turning short-form intrinsics into their long form:
      * Jackson's own tree reader would drop the tags and keep only the values.
      */
-    private static final class CfnYaml {
+    static final class CfnYaml {
         private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
         private CfnYaml() {
