@@ -35,6 +35,7 @@ public final class Log {
     public static final String METRICS_ONLY = "metrics";
     /** Fields a metrics-only line keeps besides the dimensions, to find the invocation it belongs to. */
     private static final String REQUEST_ID = "function_request_id";
+    private static final Metric[] METRICS = Metric.values();
 
     /** Where finished lines go, with their level (Lambda's logger filters and frames them). */
     @FunctionalInterface
@@ -85,7 +86,7 @@ public final class Log {
      */
     public void write(Level level, String message, Map<String, ?> fields, MetricValues metrics) {
         boolean whole = isEnabled(level);
-        boolean emf = namespace != null && metrics != null && !metrics.values().isEmpty();
+        boolean emf = namespace != null && metrics != null && !metrics.isEmpty();
         if (!whole && !emf) {
             return;
         }
@@ -123,8 +124,10 @@ public final class Log {
     private void writeMetrics(JsonGenerator g, Map<String, ?> fields, MetricValues metrics, boolean dimensionsToo)
             throws IOException {
         Map<List<List<String>>, List<Metric>> directives = new LinkedHashMap<>();
-        for (Map.Entry<Metric, Long> value : metrics.values().entrySet()) {
-            Metric metric = value.getKey();
+        for (Metric metric : METRICS) {
+            if (!metrics.has(metric)) {
+                continue;
+            }
             List<List<String>> sets = new ArrayList<>(metric.dimensionSets().size());
             for (List<String> set : metric.dimensionSets()) {
                 if (present(set, fields)) {
@@ -137,7 +140,7 @@ public final class Log {
                 directives.put(sets, named);
             }
             named.add(metric);
-            g.writeNumberField(metric.metricName(), value.getValue());
+            g.writeNumberField(metric.metricName(), metrics.get(metric));
         }
         if (dimensionsToo) {
             Set<String> written = new HashSet<>();

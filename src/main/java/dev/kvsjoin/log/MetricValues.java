@@ -1,8 +1,5 @@
 package dev.kvsjoin.log;
 
-import java.util.EnumMap;
-import java.util.Map;
-
 /**
  * The metric values one log line carries, and the time CloudWatch files them under. The time is when the invocation
  * started, as Lambda timestamps its own metrics ("the timestamp on a metric reflects when the function was invoked"),
@@ -10,8 +7,13 @@ import java.util.Map;
  */
 public final class MetricValues {
 
+    private static final int COUNT = Metric.values().length;
+
     private final long timestampMillis;
-    private final Map<Metric, Long> values = new EnumMap<>(Metric.class);
+    /** Values by the metric's ordinal, and which are set: plain arrays, no collection classes to load. */
+    private final long[] values = new long[COUNT];
+    private final boolean[] set = new boolean[values.length];
+    private boolean empty = true;
 
     /** @param timestampMillis when the invocation started, in milliseconds since the epoch */
     public MetricValues(long timestampMillis) {
@@ -20,7 +22,9 @@ public final class MetricValues {
 
     /** Sets one metric's value; a later value replaces an earlier one. */
     public MetricValues put(Metric metric, long value) {
-        values.put(metric, value);
+        values[metric.ordinal()] = value;
+        set[metric.ordinal()] = true;
+        empty = false;
         return this;
     }
 
@@ -33,7 +37,15 @@ public final class MetricValues {
         return timestampMillis;
     }
 
-    Map<Metric, Long> values() {
-        return values;
+    boolean isEmpty() {
+        return empty;
+    }
+
+    boolean has(Metric metric) {
+        return set[metric.ordinal()];
+    }
+
+    long get(Metric metric) {
+        return values[metric.ordinal()];
     }
 }
