@@ -135,11 +135,8 @@ final class JoinFunction {
     static MetricValues outcomeMetrics(MetricValues metrics, Outcome outcome, long durationMs) {
         metrics.put(Metric.JOINED, outcome instanceof Outcome.Joined);
         metrics.put(Metric.FAILED, outcome instanceof Outcome.Rejected);
-        boolean validated = switch (outcome) {
-            case Outcome.Joined joined -> true;
-            case Outcome.Rejected rejected -> rejected.request() != null;
-        };
-        if (validated) {
+        // instanceof rather than a pattern switch: one switch site fewer to bootstrap on the first invocation
+        if (outcome instanceof Outcome.Joined || outcome instanceof Outcome.Rejected r && r.request() != null) {
             metrics.put(Metric.JOIN_DURATION, durationMs);
             metrics.put(Metric.JOIN_ATTEMPTS, outcome.attempts());
         }

@@ -44,9 +44,8 @@ public record Settings(
     static final String DEFAULT_METRICS_NAMESPACE = "KvsStorageViewerJoin";
     /** CloudWatch's namespace characters (its documented set), at most PutMetricData's 255. */
     private static final Pattern NAMESPACE = Pattern.compile("[A-Za-z0-9 ._#:/-]{1,255}");
-    /** A dimension value CloudWatch accepts: 1 to 1024 printable ASCII characters, not all blank. */
-    private static final Pattern DIMENSION_VALUE =
-            Pattern.compile("(?=.*[!-~])[ -~]{1,1024}");
+    /** A dimension value CloudWatch accepts: 1 to 1024 printable ASCII characters (never blank: read stripped). */
+    private static final Pattern DIMENSION_VALUE = Pattern.compile("[ -~]{1,1024}");
 
     /** The JVM's standard trust-store property, which a user sets expecting every HTTPS client to honour it. */
     static final String JVM_TRUST_STORE_PROPERTY = "javax.net.ssl.trustStore";
