@@ -98,7 +98,7 @@ class OperationsTemplateTest {
         for (String level : List.of("INFO", "WARN")) {
             List<String> lines = new ArrayList<>();
             JoinHandler handler = LocalHandlers.create(kvs, Map.of("JOIN_MAX_ATTEMPTS", "1",
-                            "JOIN_READ_TIMEOUT_MS", "500", "AWS_LAMBDA_LOG_LEVEL", level),
+                            "AWS_LAMBDA_LOG_LEVEL", level),
                     StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDEXAMPLE", "secret")),
                     (line, l) -> lines.add(new String(line, StandardCharsets.UTF_8)));
             for (Trigger trigger : Trigger.values()) {

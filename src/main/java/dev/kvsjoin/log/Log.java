@@ -90,8 +90,33 @@ public final class Log {
         if (!whole && !emf) {
             return;
         }
-        long now = clock.getAsLong();
-        byte[] line = Json.write(g -> {
+        byte[] line = Json.write(new Line(clock.getAsLong(), level, whole, message, fields, emf ? metrics : null));
+        sink.write(line, whole ? level : minimum);
+    }
+
+    /**
+     * One line's content. A class rather than a lambda: a lambda capturing these primitives makes the JVM spin
+     * method-handle classes on the first invocation.
+     */
+    private final class Line implements Json.Writer {
+        private final long now;
+        private final Level level;
+        private final boolean whole;
+        private final String message;
+        private final Map<String, ?> fields;
+        private final MetricValues metrics;
+
+        Line(long now, Level level, boolean whole, String message, Map<String, ?> fields, MetricValues metrics) {
+            this.now = now;
+            this.level = level;
+            this.whole = whole;
+            this.message = message;
+            this.fields = fields;
+            this.metrics = metrics;
+        }
+
+        @Override
+        public void write(JsonGenerator g) throws IOException {
             g.writeStartObject();
             g.writeStringField("timestamp", DateTimeFormatter.ISO_INSTANT.format(Instant.ofEpochMilli(now)));
             if (whole) {
@@ -108,13 +133,12 @@ public final class Log {
             } else {
                 writeField(g, REQUEST_ID, fields.get(REQUEST_ID));
             }
-            if (emf) {
+            if (metrics != null) {
                 writeMetrics(g, fields, metrics, !whole);
             }
             g.writeEndObject();
             g.writeRaw('\n');
-        });
-        sink.write(line, whole ? level : minimum);
+        }
     }
 
     /**
