@@ -81,9 +81,8 @@ final class JoinFunction {
         }
         fields.put("attempts", outcome.attempts());
         fields.put("duration_ms", durationMs);
-        MetricValues metrics = outcomeMetrics(new MetricValues(startedMillis), outcome, durationMs)
-                .put(Metric.COLD_START, coldStart)
-                .put(Metric.ERRORS_RAISED, Responses.raises(decoded.trigger(), outcome));
+        MetricValues metrics = invocationMetrics(outcomeMetrics(new MetricValues(startedMillis), outcome, durationMs),
+                coldStart, Responses.raises(decoded.trigger(), outcome));
         log.write(level(outcome), outcome instanceof Outcome.Joined ? "session joined" : "join rejected", fields,
                 metrics);
     }
@@ -144,6 +143,20 @@ final class JoinFunction {
             metrics.put(Metric.ENDPOINT_CACHE_HIT, joined.endpointCached());
         }
         return metrics;
+    }
+
+    /**
+     * The metrics of the invocation, once per invocation, on its one line (a single join's) or its summary line (a
+     * batch's): whether it started cold, and whether it ends in an error raised on purpose, which Lambda's
+     * {@code Errors} also counts.
+     */
+    static MetricValues invocationMetrics(MetricValues metrics, boolean coldStart, boolean errorRaised) {
+        return metrics.put(Metric.COLD_START, coldStart).put(Metric.ERRORS_RAISED, errorRaised);
+    }
+
+    /** The metrics of a batch, on its summary line with {@link #invocationMetrics}. */
+    static MetricValues batchMetrics(MetricValues metrics, int items, long durationMs) {
+        return metrics.put(Metric.BATCH_ITEMS, items).put(Metric.BATCH_DURATION, durationMs);
     }
 
     /** INFO for what the caller is told and can act on; WARN for what an operator should look at. */

@@ -6,8 +6,10 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kvsjoin.errors.JoinException;
+import dev.kvsjoin.log.Level;
 import dev.kvsjoin.log.Log;
 import dev.kvsjoin.log.Metric;
+import dev.kvsjoin.log.MetricValues;
 import dev.kvsjoin.testing.EmfValidator;
 import dev.kvsjoin.testing.Fault;
 import dev.kvsjoin.testing.LocalKinesisVideo;
@@ -23,6 +25,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -166,6 +169,26 @@ class JoinHandlerMetricsTest {
         Set<String> metricNames = Arrays.stream(Metric.values()).map(Metric::metricName).collect(Collectors.toSet());
         assertThat(line.properties()).extracting(Map.Entry::getKey).doesNotContainAnyElementsOf(metricNames);
         assertThat(line.path("outcome").asText()).isEqualTo("joined");
+    }
+
+    @Test
+    void batchSummary_whenWrittenWithTheInvocationAndBatchMetrics_isValidAndCountsTheInvocationOnce() {
+        Log log = new Log((line, level) -> lines.add(new String(line, StandardCharsets.UTF_8)),
+                Level.INFO, SERVICE, () -> 2_000L, NAMESPACE);
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("function_request_id", "req-batch");
+        fields.put("trigger", Trigger.HTTP_API.logName());
+
+        log.write(Level.INFO, "batch finished", fields, JoinFunction.invocationMetrics(
+                JoinFunction.batchMetrics(new MetricValues(1_000L), 50, 5_300L), true, false));
+
+        List<EmfValidator.Datum> data = EmfValidator.data(EmfValidator.assertValid(lines.get(0)));
+        assertDeclared(data);
+        assertThat(value(data, "BatchItems", Map.of())).isEqualTo(50);
+        assertThat(value(data, "BatchDuration", Map.of())).isEqualTo(5_300);
+        assertThat(value(data, "ColdStart", Map.of())).isEqualTo(1);
+        assertThat(value(data, "ErrorsRaised", Map.of())).isZero();
+        assertThat(names(data)).as("outcomes are counted on the items' lines").doesNotContain("Joined", "Failed");
     }
 
     /** Every datum is a declared metric, with its unit, under one of its declared dimension sets. */
