@@ -14,6 +14,8 @@ import dev.kvsjoin.join.Outcome;
 import dev.kvsjoin.join.Reason;
 import dev.kvsjoin.log.Level;
 import dev.kvsjoin.log.Log;
+import dev.kvsjoin.log.Metric;
+import dev.kvsjoin.log.MetricValues;
 import dev.kvsjoin.trigger.BatchResponses;
 import dev.kvsjoin.trigger.EventDecoder;
 import dev.kvsjoin.trigger.Responses;
@@ -52,10 +54,11 @@ final class JoinFunction {
     /** Returns the response bytes, or throws the outcome's error for triggers that take errors. */
     byte[] handle(byte[] event, Context context, boolean coldStart) {
         long started = System.nanoTime();
+        long startedMillis = log.epochMillis();
         EventDecoder.Decoded decoded = EventDecoder.decode(event);
         Gate gate = access.gate(decoded.identity(),
                 decoded instanceof EventDecoder.Decoded.Request request ? request.routeChannel() : null);
-        Invocation invocation = new Invocation(decoded.trigger(), context, coldStart, started, gate);
+        Invocation invocation = new Invocation(decoded.trigger(), context, coldStart, started, startedMillis, gate);
         // Who calls is settled first: an HTTP event without its authorizer's identity learns nothing more.
         if (gate instanceof Gate.Closed closed) {
             return answer(invocation, Outcome.Rejected.unauthenticated(closed.message()), null, closed.rule());
@@ -83,8 +86,12 @@ final class JoinFunction {
         return answer(invocation, decided.outcome(), unexpected, decided.authRule());
     }
 
-    /** What every line of one invocation shares; {@code gate} knows the HTTP caller. */
-    private record Invocation(Trigger trigger, Context context, boolean coldStart, long startedNanos, Gate gate) {
+    /**
+     * What every line of one invocation shares; {@code gate} knows the HTTP caller; {@code startedMillis} is the
+     * metrics' timestamp, as Lambda stamps its own metrics with the invocation's start.
+     */
+    private record Invocation(Trigger trigger, Context context, boolean coldStart, long startedNanos,
+                              long startedMillis, Gate gate) {
 
         long elapsedMs() {
             return (System.nanoTime() - startedNanos) / 1_000_000;
@@ -162,20 +169,21 @@ final class JoinFunction {
         long durationMs = invocation.elapsedMs();
         Map<String, Integer> counts = BatchResponses.counts(items);
         int joined = counts.getOrDefault(BatchResponses.JOINED, 0);
-        Level level = joined == items.size() ? Level.INFO : Level.WARN;
-        if (log.isEnabled(level)) {
-            Map<String, Object> fields = common(invocation);
-            fields.put("outcome", joined == items.size() ? "joined" : "partial");
-            fields.put("batch_items", items.size());
-            fields.put("batch_joined", joined);
-            fields.put("batch_failed", items.size() - joined);
-            fields.put("batch_counts", counts);
-            if (invocation.trigger().isHttp()) {
-                fields.put("http_status", joined == items.size() ? 200 : 207);
-            }
-            fields.put("duration_ms", durationMs);
-            log.write(level, "batch finished", fields);
+        boolean allJoined = joined == items.size();
+        Map<String, Object> fields = common(invocation);
+        fields.put("outcome", allJoined ? "joined" : "partial");
+        fields.put("batch_items", items.size());
+        fields.put("batch_joined", joined);
+        fields.put("batch_failed", items.size() - joined);
+        fields.put("batch_counts", counts);
+        if (invocation.trigger().isHttp()) {
+            fields.put("http_status", allJoined ? 200 : 207);
         }
+        fields.put("duration_ms", durationMs);
+        // The invocation's own metrics go on this line, once: the items' lines carry only their outcomes'.
+        MetricValues metrics = invocationMetrics(batchMetrics(new MetricValues(invocation.startedMillis()),
+                items.size(), durationMs), invocation.coldStart(), invocation.trigger().isAsynchronous() && !allJoined);
+        log.write(allJoined ? Level.INFO : Level.WARN, "batch finished", fields, metrics);
         return BatchResponses.render(invocation.trigger(), items, invocation.context().getAwsRequestId(),
                 durationMs);
     }
@@ -199,14 +207,13 @@ final class JoinFunction {
                     failed.message(), List.of(), null, 0, failed.awsErrorCode()), null, null);
             case RunSummary.Result.Summed summed -> {
                 long durationMs = invocation.elapsedMs();
-                if (log.isEnabled(Level.INFO)) {
-                    Map<String, Object> fields = common(invocation);
-                    fields.put("outcome", summed.complete() ? "summarised" : "incomplete");
-                    fields.put("map_run_arn", summed.request().mapRunArn());
-                    fields.put("fleet_counts", summed.counts());
-                    fields.put("duration_ms", durationMs);
-                    log.write(Level.INFO, "fleet run summarised", fields);
-                }
+                Map<String, Object> fields = common(invocation);
+                fields.put("outcome", summed.complete() ? "summarised" : "incomplete");
+                fields.put("map_run_arn", summed.request().mapRunArn());
+                fields.put("fleet_counts", summed.counts());
+                fields.put("duration_ms", durationMs);
+                log.write(Level.INFO, "fleet run summarised", fields, invocationMetrics(
+                        new MetricValues(invocation.startedMillis()), invocation.coldStart(), false));
                 yield Responses.summary(summed, durationMs);
             }
         };
@@ -229,12 +236,13 @@ final class JoinFunction {
         return fields;
     }
 
+    /**
+     * One join outcome's line: its fields and metrics, plus, for a single join ({@code batchIndex} null), the
+     * invocation's metrics (cold start, the error raised). A batch item's line carries only its outcome's metrics,
+     * so every item counts exactly as a single join does; its batch's summary line carries the invocation's.
+     */
     private void logOutcome(Invocation invocation, Outcome outcome, long durationMs, String unexpected,
                             Integer batchIndex, String authRule) {
-        Level level = level(outcome);
-        if (!log.isEnabled(level)) {
-            return;
-        }
         Map<String, Object> fields = common(invocation);
         fields.put("batch_index", batchIndex);
         switch (outcome) {
@@ -264,7 +272,45 @@ final class JoinFunction {
         }
         fields.put("attempts", outcome.attempts());
         fields.put("duration_ms", durationMs);
-        log.write(level, outcome instanceof Outcome.Joined ? "session joined" : "join rejected", fields);
+        MetricValues metrics = outcomeMetrics(new MetricValues(invocation.startedMillis()), outcome, durationMs);
+        if (batchIndex == null) {
+            invocationMetrics(metrics, invocation.coldStart(), Responses.raises(invocation.trigger(), outcome));
+        }
+        log.write(level(outcome), outcome instanceof Outcome.Joined ? "session joined" : "join rejected", fields,
+                metrics);
+    }
+
+    /**
+     * The metrics of one join outcome: joined or failed (its reason is the line's {@code error_code}), and for a
+     * request that passed validation its duration and attempts, plus whether a join's endpoint came from the cache.
+     * The line must carry the outcome's fields and {@code trigger}, the dimensions these metrics are split by.
+     */
+    static MetricValues outcomeMetrics(MetricValues metrics, Outcome outcome, long durationMs) {
+        metrics.put(Metric.JOINED, outcome instanceof Outcome.Joined);
+        metrics.put(Metric.FAILED, outcome instanceof Outcome.Rejected);
+        // instanceof rather than a pattern switch: one switch site fewer to bootstrap on the first invocation
+        if (outcome instanceof Outcome.Joined || outcome instanceof Outcome.Rejected r && r.request() != null) {
+            metrics.put(Metric.JOIN_DURATION, durationMs);
+            metrics.put(Metric.JOIN_ATTEMPTS, outcome.attempts());
+        }
+        if (outcome instanceof Outcome.Joined joined) {
+            metrics.put(Metric.ENDPOINT_CACHE_HIT, joined.endpointCached());
+        }
+        return metrics;
+    }
+
+    /**
+     * The metrics of the invocation, once per invocation, on its one line (a single join's) or its summary line (a
+     * batch's or a fleet run's): whether it started cold, and whether it ends in an error raised on purpose, which
+     * Lambda's {@code Errors} also counts.
+     */
+    static MetricValues invocationMetrics(MetricValues metrics, boolean coldStart, boolean errorRaised) {
+        return metrics.put(Metric.COLD_START, coldStart).put(Metric.ERRORS_RAISED, errorRaised);
+    }
+
+    /** The metrics of a batch, on its summary line with {@link #invocationMetrics}. */
+    static MetricValues batchMetrics(MetricValues metrics, int items, long durationMs) {
+        return metrics.put(Metric.BATCH_ITEMS, items).put(Metric.BATCH_DURATION, durationMs);
     }
 
     /** INFO for what the caller is told and can act on; WARN for what an operator should look at. */

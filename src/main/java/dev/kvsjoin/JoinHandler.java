@@ -52,7 +52,8 @@ public final class JoinHandler implements RequestStreamHandler, Resource {
     JoinHandler(Settings settings, Clients clients, Log.Sink sink) {
         this.settings = settings;
         this.clients = clients;
-        this.log = new Log(sink, settings.logLevel(), settings.serviceName(), System::currentTimeMillis);
+        this.log = new Log(sink, settings.logLevel(), settings.serviceName(), System::currentTimeMillis,
+                settings.metricsNamespace());
         this.cache = new EndpointCache(settings.endpointCacheSize(), settings.endpointCacheTtl(), System::nanoTime);
         this.function = new JoinFunction(settings, new Joiner(clients, cache), new RunSummary(clients,
                 settings.region() == null ? RunSummary.DEFAULT_REGION : settings.region()), log);

@@ -13,7 +13,6 @@ import dev.kvsjoin.errors.JoinException;
 import dev.kvsjoin.fleet.RunSummary;
 import dev.kvsjoin.join.EndpointCache;
 import dev.kvsjoin.join.Joiner;
-import dev.kvsjoin.log.Level;
 import dev.kvsjoin.log.Log;
 import java.io.IOException;
 import java.io.InputStream;
@@ -41,9 +40,10 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
  * SnapStart priming: runs the whole invocation path before the snapshot, so that a restored instance finds it
  * loaded and initialised. Every trigger's event goes through a second graph of the function's own classes (decoding,
  * validation, request marshalling, SigV4 signing, the url-connection client with a real TLS handshake, response and
- * error parsing, log writing), against a short-lived HTTPS server on loopback that answers like Kinesis Video. Its
- * certificate chains to a throwaway root that only the priming client trusts; the root's key was never kept. Nothing
- * reaches AWS, no credentials are fetched, and no line is logged.
+ * error parsing, log lines and their embedded metrics at the function's own log level), against a short-lived HTTPS
+ * server on loopback that answers like Kinesis Video. Its certificate chains to a throwaway root that only the
+ * priming client trusts; the root's key was never kept. Nothing reaches AWS, no credentials are fetched, and no line
+ * is logged.
  */
 final class Priming {
 
@@ -106,7 +106,8 @@ final class Priming {
             JoinFunction function = new JoinFunction(settings,
                     new Joiner(clients, new EndpointCache(4, Duration.ofMinutes(1), System::nanoTime)),
                     new RunSummary(clients, RunSummary.DEFAULT_REGION),
-                    new Log((line, level) -> { }, Level.DEBUG, settings.serviceName(), System::currentTimeMillis));
+                    new Log((line, level) -> { }, settings.logLevel(), settings.serviceName(),
+                            System::currentTimeMillis, settings.metricsNamespace()));
             for (byte[] event : events) {
                 try {
                     function.handle(event, new PrimingContext(), true);

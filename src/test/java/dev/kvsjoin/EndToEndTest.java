@@ -6,8 +6,10 @@ import static org.assertj.core.api.Assertions.tuple;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kvsjoin.testing.Callers;
+import dev.kvsjoin.testing.EmfValidator;
 import dev.kvsjoin.testing.Fault;
 import dev.kvsjoin.testing.FunctionProcess;
+import dev.kvsjoin.testing.FunctionTemplate;
 import dev.kvsjoin.testing.Invocation;
 import dev.kvsjoin.testing.Listener;
 import dev.kvsjoin.testing.LocalKinesisVideo;
@@ -163,6 +165,12 @@ class EndToEndTest {
         boolean batch = file.startsWith("batch-");
         assertLogged(call, batch ? BATCH_CLIENTS.size() + 1 : 1);
         assertNoSecrets(call);
+        List<EmfValidator.Datum> metrics = metrics(call);
+        boolean joined = !file.startsWith("invalid-");
+        assertThat(JoinHandlerMetricsTest.value(metrics, "Joined", Map.of())).isEqualTo(joined ? 1 : 0);
+        assertThat(JoinHandlerMetricsTest.value(metrics, "Failed", Map.of())).isEqualTo(joined ? 0 : 1);
+        assertThat(JoinHandlerMetricsTest.value(metrics, "ErrorsRaised", Map.of()))
+                .isEqualTo(call.invocation().answer() instanceof Invocation.Error ? 1 : 0);
         List<Recorded> requests = kvs.requests();
         if (file.startsWith("invalid-") || file.equals(JWT_SAMPLE)) {
             assertThat(requests).as("validation and authentication happen before any AWS call").isEmpty();
@@ -219,6 +227,8 @@ class EndToEndTest {
         JsonNode line = functionLine(call);
         assertThat(line.path("level").asText()).isEqualTo("WARN");
         assertThat(line.path("aws_error_code").asText()).isEqualTo("AccessDeniedException");
+        assertThat(JoinHandlerMetricsTest.value(metrics(call), "Failed", Map.of("error_code", "AccessDenied")))
+                .isEqualTo(1);
         assertThat(kvs.requests()).filteredOn(r -> r.operation() == Operation.JOIN_STORAGE_SESSION_AS_VIEWER)
                 .as("an access denial is not retried").hasSize(1);
         assertLogged(call);
@@ -239,6 +249,10 @@ class EndToEndTest {
         assertThat(kvs.requests()).filteredOn(r -> r.operation() == Operation.JOIN_STORAGE_SESSION_AS_VIEWER)
                 .as("JOIN_MAX_ATTEMPTS in template.yaml").hasSize(3);
         assertThat(functionLine(call).path("attempts").asInt()).isGreaterThanOrEqualTo(3);
+        List<EmfValidator.Datum> metrics = metrics(call);
+        assertThat(JoinHandlerMetricsTest.value(metrics, "Failed", Map.of("error_code", "Throttled"))).isEqualTo(1);
+        assertThat(JoinHandlerMetricsTest.value(metrics, "JoinAttempts", Map.of())).isGreaterThanOrEqualTo(3);
+        assertThat(JoinHandlerMetricsTest.value(metrics, "ErrorsRaised", Map.of())).isEqualTo(1);
         assertLogged(call);
         assertNoSecrets(call);
     }
@@ -416,6 +430,25 @@ class EndToEndTest {
         }
         assertThat(lines).filteredOn(l -> l.has("function_request_id")).hasSize(functionLines)
                 .allSatisfy(l -> assertThat(l.path("xray_trace_id").asText()).isEqualTo(call.invocation().traceId()));
+    }
+
+    /**
+     * The metrics of the invocation's function line, exactly as the runtime client wrote it to standard output (the
+     * log event): a valid embedded metric format document under the template's namespace, with the local stack name
+     * as its service.
+     */
+    private static List<EmfValidator.Datum> metrics(FunctionProcess.Call call) {
+        String line = call.stdout().stream().filter(l -> parse(l).has("function_request_id")).findFirst()
+                .orElseThrow(() -> new AssertionError("no function log line in " + call.stdout()));
+        EmfValidator.assertWithinOlderLimits(line);
+        List<EmfValidator.Datum> data = EmfValidator.data(EmfValidator.assertValid(line));
+        assertThat(data).isNotEmpty().allSatisfy(d -> {
+            assertThat(d.namespace()).isEqualTo(function.function().environment()
+                    .get("POWERTOOLS_METRICS_NAMESPACE"));
+            assertThat(d.dimensions()).containsEntry("service", FunctionTemplate.LOCAL_STACK_NAME);
+        });
+        JoinHandlerMetricsTest.assertDeclared(data);
+        return data;
     }
 
     private static void assertNoSecrets(FunctionProcess.Call call) {

@@ -71,6 +71,8 @@ class TemplateTest {
             Set.of("kinesisvideo:GetSignalingChannelEndpoint", "kinesisvideo:JoinStorageSessionAsViewer");
     private static final Set<String> LAMBDA_SERVICE_ERRORS = Set.of("Lambda.ServiceException",
             "Lambda.AWSLambdaException", "Lambda.SdkClientException", "Lambda.TooManyRequestsException");
+    /** A stack name as CloudFormation allows them, standing for {@code AWS::StackName}. */
+    static final String STACK_NAME = "join-prod-1";
     /** API Gateway's integration timeout, the most an HTTP caller waits for the function. */
     private static final int API_GATEWAY_TIMEOUT_SECONDS = 30;
 
@@ -143,11 +145,13 @@ class TemplateTest {
 
         Settings settings = Settings.from(variables);
 
-        assertThat(variables.keySet()).containsExactlyInAnyOrder("POWERTOOLS_SERVICE_NAME", "JOIN_CONNECT_TIMEOUT_MS",
-                "JOIN_READ_TIMEOUT_MS", "JOIN_MAX_ATTEMPTS", "ENDPOINT_CACHE_TTL_SECONDS", "ENDPOINT_CACHE_SIZE",
-                "JOIN_TRUST_STORE", "BATCH_PARALLELISM", "BATCH_JOINS_PER_SECOND", "API_AUTH", "CLIENT_ID_BINDING",
-                "JWT_SUBJECT_CLAIM", "JWT_CHANNELS_CLAIM", "JWT_SCOPE_PREFIX");
-        assertThat(settings.serviceName()).isEqualTo(variables.get("POWERTOOLS_SERVICE_NAME"));
+        assertThat(variables.keySet()).containsExactlyInAnyOrder("POWERTOOLS_SERVICE_NAME",
+                "POWERTOOLS_METRICS_NAMESPACE", "JOIN_CONNECT_TIMEOUT_MS", "JOIN_READ_TIMEOUT_MS", "JOIN_MAX_ATTEMPTS",
+                "ENDPOINT_CACHE_TTL_SECONDS", "ENDPOINT_CACHE_SIZE", "JOIN_TRUST_STORE", "BATCH_PARALLELISM",
+                "BATCH_JOINS_PER_SECOND", "API_AUTH", "CLIENT_ID_BINDING", "JWT_SUBJECT_CLAIM", "JWT_CHANNELS_CLAIM",
+                "JWT_SCOPE_PREFIX");
+        assertThat(settings.serviceName()).as("the stack name").isEqualTo(STACK_NAME);
+        assertThat(settings.metricsNamespace()).isEqualTo(parameterDefault("MetricsNamespace"));
         assertThat(settings.connectTimeout().toMillis()).isEqualTo(number(variables, "JOIN_CONNECT_TIMEOUT_MS"));
         assertThat(settings.readTimeout().toMillis()).isEqualTo(number(variables, "JOIN_READ_TIMEOUT_MS"));
         assertThat(settings.maxAttempts()).isEqualTo(number(variables, "JOIN_MAX_ATTEMPTS"));
@@ -945,7 +949,7 @@ class TemplateTest {
         return dev.kvsjoin.trigger.Responses.errorName(reason);
     }
 
-    /** The function's variables as deployed with default parameters: a {@code Ref} takes its parameter's default. */
+    /** The function's variables as deployed: {@code !Ref AWS::StackName} as {@link #STACK_NAME}, parameters' defaults. */
     private Map<String, String> environment() {
         return environment(Map.of());
     }
@@ -964,6 +968,9 @@ class TemplateTest {
             String name = node.path("Ref").asText();
             if (name.equals("AWS::NoValue")) {
                 return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+            }
+            if (name.equals("AWS::StackName")) {
+                return JSON.getNodeFactory().textNode(STACK_NAME);
             }
             if (template.path("Parameters").has(name)) {
                 return JSON.getNodeFactory().textNode(parameters.getOrDefault(name, parameterDefault(name)));

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * Everything the function takes from its environment, read in one place and checked at start: an invalid setting
@@ -25,6 +26,9 @@ import java.util.Map;
  * @param s3Endpoint S3's endpoint from {@code AWS_ENDPOINT_URL_S3} or {@code AWS_ENDPOINT_URL}, or {@code null}
  * @param auth how HTTP callers are authenticated and bound: {@code API_AUTH}, {@code CLIENT_ID_BINDING},
  *             {@code JWT_SUBJECT_CLAIM}, {@code JWT_CHANNELS_CLAIM}, {@code JWT_SCOPE_PREFIX}
+ * @param metricsNamespace the CloudWatch namespace of the metrics embedded in the log
+ *                         ({@code POWERTOOLS_METRICS_NAMESPACE}), or {@code null} when metrics are off
+ *                         ({@code POWERTOOLS_METRICS_DISABLED=true})
  */
 public record Settings(
         String functionName,
@@ -43,9 +47,15 @@ public record Settings(
         int batchParallelism,
         int batchJoinsPerSecond,
         URI s3Endpoint,
-        AuthConfig auth) {
+        AuthConfig auth,
+        String metricsNamespace) {
 
     static final String DEFAULT_SERVICE = "kvs-storage-viewer-join";
+    static final String DEFAULT_METRICS_NAMESPACE = "KvsStorageViewerJoin";
+    /** CloudWatch's namespace characters (its documented set), at most PutMetricData's 255. */
+    private static final Pattern NAMESPACE = Pattern.compile("[A-Za-z0-9 ._#:/-]{1,255}");
+    /** A dimension value CloudWatch accepts: 1 to 1024 printable ASCII characters (never blank: read stripped). */
+    private static final Pattern DIMENSION_VALUE = Pattern.compile("[ -~]{1,1024}");
 
     /** The JVM's standard trust-store property, which a user sets expecting every HTTPS client to honour it. */
     static final String JVM_TRUST_STORE_PROPERTY = "javax.net.ssl.trustStore";
@@ -66,11 +76,12 @@ public record Settings(
      */
     public static Settings from(Map<String, String> env, String jvmTrustStore) {
         Reader r = new Reader(env, jvmTrustStore);
+        String service = r.text("POWERTOOLS_SERVICE_NAME", DEFAULT_SERVICE);
         Settings settings = new Settings(
                 r.text("AWS_LAMBDA_FUNCTION_NAME", "local"),
                 r.text("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST"),
                 r.text("AWS_REGION", null),
-                r.text("POWERTOOLS_SERVICE_NAME", DEFAULT_SERVICE),
+                service,
                 r.level(),
                 r.endpoint("AWS_ENDPOINT_URL_KINESIS_VIDEO"),
                 !r.text("AWS_CONTAINER_CREDENTIALS_FULL_URI", "").isEmpty(),
@@ -83,7 +94,8 @@ public record Settings(
                 r.number("BATCH_PARALLELISM", 4, 1, 16),
                 r.number("BATCH_JOINS_PER_SECOND", 10, 1, 50),
                 r.endpoint("AWS_ENDPOINT_URL_S3"),
-                r.auth());
+                r.auth(),
+                r.metricsNamespace(service));
         if (!r.problems.isEmpty()) {
             throw new ConfigurationException(r.problems);
         }
@@ -194,6 +206,38 @@ public record Settings(
             }
             problems.add("JOIN_TRUST_STORE: must be amazon, jvm or the absolute path of a readable trust store");
             return "amazon";
+        }
+
+        boolean flag(String name, boolean fallback) {
+            String raw = text(name, null);
+            if (raw == null) {
+                return fallback;
+            }
+            if (raw.equalsIgnoreCase("true") || raw.equalsIgnoreCase("false")) {
+                return Boolean.parseBoolean(raw);
+            }
+            problems.add(name + ": must be true or false");
+            return fallback;
+        }
+
+        /**
+         * Powertools' metrics variables: the namespace, unless metrics are disabled. The service name is the
+         * {@code service} dimension of every metric, so it must then be a value CloudWatch takes.
+         */
+        String metricsNamespace(String service) {
+            if (flag("POWERTOOLS_METRICS_DISABLED", false)) {
+                return null;
+            }
+            String namespace = text("POWERTOOLS_METRICS_NAMESPACE", DEFAULT_METRICS_NAMESPACE);
+            if (!NAMESPACE.matcher(namespace).matches() || namespace.startsWith("AWS/")) {
+                problems.add("POWERTOOLS_METRICS_NAMESPACE: must be 1 to 255 letters, digits, spaces or . - _ / # :"
+                        + " and not start with AWS/ (CloudWatch's own namespaces)");
+            }
+            if (!DIMENSION_VALUE.matcher(service).matches()) {
+                problems.add("POWERTOOLS_SERVICE_NAME: must be 1 to 1024 printable ASCII characters while metrics are"
+                        + " on (it is the service dimension of every metric)");
+            }
+            return namespace;
         }
 
         /** The SDK's own endpoint variables, service-specific first, unless configured endpoints are ignored. */

@@ -45,6 +45,14 @@ public final class Responses {
         };
     }
 
+    /**
+     * Whether {@link #render} answers with a thrown error: a failure for a trigger that takes errors. Lambda counts
+     * such an invocation in its {@code Errors} metric.
+     */
+    public static boolean raises(Trigger trigger, Outcome outcome) {
+        return !trigger.isHttp() && outcome instanceof Outcome.Rejected;
+    }
+
     /** The HTTP status an outcome maps to. */
     public static int status(Outcome outcome) {
         return switch (outcome) {

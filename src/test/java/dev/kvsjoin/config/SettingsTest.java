@@ -131,4 +131,40 @@ class SettingsTest {
                 .hasMessageNotContaining("anonymous-secret")
                 .hasMessageNotContaining("loose");
     }
+
+    @Test
+    void from_whenMetricsUnconfigured_embedsThemUnderTheDefaultNamespace() {
+        assertThat(Settings.from(Map.of()).metricsNamespace()).isEqualTo("KvsStorageViewerJoin");
+        assertThat(Settings.from(Map.of("POWERTOOLS_METRICS_NAMESPACE", "Video/Joins #1")).metricsNamespace())
+                .isEqualTo("Video/Joins #1");
+    }
+
+    @Test
+    void from_whenMetricsDisabled_hasNoNamespaceWhateverTheOtherVariablesSay() {
+        assertThat(Settings.from(Map.of("POWERTOOLS_METRICS_DISABLED", "TRUE")).metricsNamespace()).isNull();
+        assertThat(Settings.from(Map.of("POWERTOOLS_METRICS_DISABLED", "true",
+                "POWERTOOLS_METRICS_NAMESPACE", "AWS/Lambda", "POWERTOOLS_SERVICE_NAME", "caf\u00e9"))
+                .metricsNamespace()).isNull();
+        assertThat(Settings.from(Map.of("POWERTOOLS_METRICS_DISABLED", "false")).metricsNamespace()).isNotNull();
+    }
+
+    @Test
+    void from_whenMetricsSettingsInvalid_failsNamingEachVariable() {
+        assertThatThrownBy(() -> Settings.from(Map.of("POWERTOOLS_METRICS_DISABLED", "yes")))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("POWERTOOLS_METRICS_DISABLED: must be true or false");
+        assertThatThrownBy(() -> Settings.from(Map.of("POWERTOOLS_METRICS_NAMESPACE", "AWS/Lambda")))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("POWERTOOLS_METRICS_NAMESPACE: must be")
+                .hasMessageNotContaining("AWS/Lambda");
+        assertThatThrownBy(() -> Settings.from(Map.of("POWERTOOLS_METRICS_NAMESPACE", "a".repeat(256))))
+                .isInstanceOf(ConfigurationException.class);
+        assertThatThrownBy(() -> Settings.from(Map.of("POWERTOOLS_METRICS_NAMESPACE", "joins{1}")))
+                .isInstanceOf(ConfigurationException.class);
+        assertThatThrownBy(() -> Settings.from(Map.of("POWERTOOLS_SERVICE_NAME", "caf\u00e9")))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("POWERTOOLS_SERVICE_NAME: must be 1 to 1024 printable ASCII characters");
+        assertThatThrownBy(() -> Settings.from(Map.of("POWERTOOLS_SERVICE_NAME", "s".repeat(1025))))
+                .isInstanceOf(ConfigurationException.class);
+    }
 }

@@ -17,7 +17,8 @@ import java.util.Map;
 /**
  * The function as {@code template.yaml} declares it, with SAM's defaults and {@code Globals.Function} applied: what
  * a local run needs to start it as Lambda would. {@code !Ref} to a template parameter resolves to the parameter's
- * default; any other intrinsic function in a property read here is refused with the property's name.
+ * default, and {@code !Ref AWS::StackName} to {@value #LOCAL_STACK_NAME}, as the SAM CLI's local commands resolve it;
+ * any other intrinsic function in a property read here is refused with the property's name.
  *
  * @param applicationLogLevel {@code LoggingConfig.ApplicationLogLevel}, or {@code ""} when not set
  */
@@ -34,6 +35,8 @@ public record FunctionTemplate(
         boolean snapStart) {
 
     static final String FUNCTION_TYPE = "AWS::Serverless::Function";
+    /** The stack name of a local run: the SAM CLI's default for {@code AWS::StackName}. */
+    public static final String LOCAL_STACK_NAME = "local";
 
     public FunctionTemplate {
         environment = Map.copyOf(environment);
@@ -173,13 +176,17 @@ public record FunctionTemplate(
                 return text;
             }
             if (node instanceof Intrinsic(String tag, Object value) && tag.equals("Ref") && value instanceof String p) {
+                if (p.equals("AWS::StackName")) {
+                    return LOCAL_STACK_NAME;
+                }
                 Object fallbackValue = map(map(root.get("Parameters")).get(p)).get("Default");
                 if (fallbackValue instanceof String resolved) {
                     return resolved;
                 }
             }
             throw new IllegalStateException(template + ": Resources." + id + ".Properties." + name
-                    + ": a local run resolves plain values and !Ref to a parameter with a Default only");
+                    + ": a local run resolves plain values, !Ref AWS::StackName and !Ref to a parameter with a Default"
+                    + " only");
         }
     }
 }

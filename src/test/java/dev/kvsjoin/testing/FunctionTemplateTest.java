@@ -47,6 +47,7 @@ class FunctionTemplateTest {
                       Environment:
                         Variables:
                           OWN: two
+                          STACK: !Ref AWS::StackName
                 """);
 
         FunctionTemplate function = FunctionTemplate.read(template);
@@ -54,7 +55,8 @@ class FunctionTemplateTest {
         assertThat(function.timeout()).isEqualTo(Duration.ofSeconds(9));
         assertThat(function.memoryMb()).as("SAM's default").isEqualTo(128);
         assertThat(function.applicationLogLevel()).isEqualTo("WARN");
-        assertThat(function.environment()).containsEntry("SHARED", "one").containsEntry("OWN", "two");
+        assertThat(function.environment()).containsEntry("SHARED", "one").containsEntry("OWN", "two")
+                .as("the SAM CLI's local stack name").containsEntry("STACK", "local");
         assertThat(function.snapStart()).isFalse();
     }
 

@@ -261,6 +261,37 @@ public final class LocalRun {
                 + " on stdout" + (stderr.isEmpty() ? "" : ", " + stderr.size() + " on stderr") + "):");
         stdout.forEach(line -> err.println("  " + line));
         stderr.forEach(line -> err.println("  stderr| " + line));
+        stdout.stream().filter(EmfValidator::isEmf).forEach(line -> printMetrics(err, line));
+    }
+
+    /** The metrics CloudWatch would extract from one log line, one per metric and dimension set, or its problems. */
+    static void printMetrics(PrintStream err, String line) {
+        List<String> problems = EmfValidator.problems(line);
+        if (!problems.isEmpty()) {
+            err.println("./run: this line would give CloudWatch no metrics (embedded metric format problems):");
+            problems.forEach(p -> err.println("  " + p));
+            return;
+        }
+        List<EmfValidator.Datum> data = EmfValidator.data(EmfValidator.assertValid(line));
+        err.println("./run: metrics CloudWatch extracts from it (namespace "
+                + data.stream().map(EmfValidator.Datum::namespace).distinct().collect(Collectors.joining(", "))
+                + "; timestamp " + java.time.Instant.ofEpochMilli(readTimestamp(line)) + "):");
+        int width = data.stream().mapToInt(d -> d.name().length()).max().orElse(0);
+        for (EmfValidator.Datum datum : data) {
+            String value = datum.value() == Math.rint(datum.value()) ? Long.toString((long) datum.value())
+                    : Double.toString(datum.value());
+            err.println("  " + String.format("%-" + width + "s %6s %-12s ", datum.name(), value, datum.unit())
+                    + datum.dimensions().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+                    .collect(Collectors.joining(" ")));
+        }
+    }
+
+    private static long readTimestamp(String line) {
+        try {
+            return JSON.readTree(line).path("_aws").path("Timestamp").asLong();
+        } catch (IOException e) {
+            return 0;
+        }
     }
 
     private void printAnswer(Invocation invocation) {
