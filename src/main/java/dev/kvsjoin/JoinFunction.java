@@ -274,7 +274,7 @@ final class JoinFunction {
         fields.put("duration_ms", durationMs);
         MetricValues metrics = outcomeMetrics(new MetricValues(invocation.startedMillis()), outcome, durationMs);
         if (batchIndex == null) {
-            invocationMetrics(metrics, invocation.coldStart(), Responses.raises(invocation.trigger(), outcome));
+            metrics = invocationMetrics(metrics, invocation.coldStart(), Responses.raises(invocation.trigger(), outcome));
         }
         log.write(level(outcome), outcome instanceof Outcome.Joined ? "session joined" : "join rejected", fields,
                 metrics);

@@ -165,12 +165,20 @@ class EndToEndTest {
         boolean batch = file.startsWith("batch-");
         assertLogged(call, batch ? BATCH_CLIENTS.size() + 1 : 1);
         assertNoSecrets(call);
-        List<EmfValidator.Datum> metrics = metrics(call);
-        boolean joined = !file.startsWith("invalid-");
-        assertThat(JoinHandlerMetricsTest.value(metrics, "Joined", Map.of())).isEqualTo(joined ? 1 : 0);
-        assertThat(JoinHandlerMetricsTest.value(metrics, "Failed", Map.of())).isEqualTo(joined ? 0 : 1);
-        assertThat(JoinHandlerMetricsTest.value(metrics, "ErrorsRaised", Map.of()))
+        List<List<EmfValidator.Datum>> lines = metricLines(call);
+        boolean joined = !file.startsWith("invalid-") && !file.equals(JWT_SAMPLE);
+        // A batch writes a line per item (its outcome's metrics), then its summary (the invocation's metrics).
+        int outcomes = batch ? lines.size() - 1 : 1;
+        assertThat(lines.subList(0, outcomes)).allSatisfy(item -> {
+            assertThat(JoinHandlerMetricsTest.value(item, "Joined", Map.of())).isEqualTo(joined ? 1 : 0);
+            assertThat(JoinHandlerMetricsTest.value(item, "Failed", Map.of())).isEqualTo(joined ? 0 : 1);
+        });
+        List<EmfValidator.Datum> invocationLine = lines.get(lines.size() - 1);
+        assertThat(JoinHandlerMetricsTest.value(invocationLine, "ErrorsRaised", Map.of()))
                 .isEqualTo(call.invocation().answer() instanceof Invocation.Error ? 1 : 0);
+        if (batch) {
+            assertThat(JoinHandlerMetricsTest.value(invocationLine, "BatchItems", Map.of())).isEqualTo(outcomes);
+        }
         List<Recorded> requests = kvs.requests();
         if (file.startsWith("invalid-") || file.equals(JWT_SAMPLE)) {
             assertThat(requests).as("validation and authentication happen before any AWS call").isEmpty();
@@ -437,9 +445,19 @@ class EndToEndTest {
      * log event): a valid embedded metric format document under the template's namespace, with the local stack name
      * as its service.
      */
+    /** The metrics of each of the invocation's function lines, in order. */
+    private static List<List<EmfValidator.Datum>> metricLines(FunctionProcess.Call call) {
+        List<String> lines = call.stdout().stream().filter(l -> parse(l).has("function_request_id")).toList();
+        assertThat(lines).as("function log lines in %s", call.stdout()).isNotEmpty();
+        return lines.stream().map(EndToEndTest::metrics).toList();
+    }
+
     private static List<EmfValidator.Datum> metrics(FunctionProcess.Call call) {
-        String line = call.stdout().stream().filter(l -> parse(l).has("function_request_id")).findFirst()
-                .orElseThrow(() -> new AssertionError("no function log line in " + call.stdout()));
+        return metrics(call.stdout().stream().filter(l -> parse(l).has("function_request_id")).findFirst()
+                .orElseThrow(() -> new AssertionError("no function log line in " + call.stdout())));
+    }
+
+    private static List<EmfValidator.Datum> metrics(String line) {
         EmfValidator.assertWithinOlderLimits(line);
         List<EmfValidator.Datum> data = EmfValidator.data(EmfValidator.assertValid(line));
         assertThat(data).isNotEmpty().allSatisfy(d -> {

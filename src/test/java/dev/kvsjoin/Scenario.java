@@ -7,6 +7,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kvsjoin.join.Reason;
+import dev.kvsjoin.testing.Callers;
 import dev.kvsjoin.testing.Fault;
 import dev.kvsjoin.testing.LocalKinesisVideo;
 import dev.kvsjoin.testing.Operation;
@@ -61,7 +62,7 @@ enum Scenario {
         if (error != null) {
             kvs.failNext(Operation.JOIN_STORAGE_SESSION_AS_VIEWER, Fault.error(error));
         }
-        return envelope(trigger, request(channelArn, this == INVALID_REQUEST ? "not valid" : "viewer-1"));
+        return envelope(trigger, request(channelArn, this == INVALID_REQUEST ? "not valid" : VIEWER));
     }
 
     /** The invocation's context; for a defect, one that fails while the function joins, as a bug would. */
@@ -83,6 +84,9 @@ enum Scenario {
                 });
     }
 
+    /** A viewer of the sample IAM caller, so that API Gateway events pass the default client id binding too. */
+    static final String VIEWER = Callers.IAM_USER_ID + ".viewer-1";
+
     static byte[] request(String arn, String clientId) {
         return utf8("{\"channelArn\":\"" + arn + "\",\"clientId\":\"" + clientId + "\"}");
     }
@@ -93,9 +97,10 @@ enum Scenario {
             String body = new String(request, StandardCharsets.UTF_8);
             return switch (trigger) {
                 case DIRECT -> request;
-                case HTTP_API -> withBody("apigw-http-v2.java-libs-tests.json",
-                        Base64.getEncoder().encodeToString(request), true);
-                case REST_API -> withBody("apigw-rest-v1-proxy.java-libs-tests.json", body, false);
+                // API Gateway events carry the identity of the deployed mode's authorizer (IAM by default).
+                case HTTP_API -> Callers.iam(withBody("apigw-http-v2.java-libs-tests.json",
+                        Base64.getEncoder().encodeToString(request), true));
+                case REST_API -> Callers.iam(withBody("apigw-rest-v1-proxy.java-libs-tests.json", body, false));
                 case EVENTBRIDGE -> {
                     ObjectNode sample = (ObjectNode) JSON.readTree(
                             event("eventbridge-rule-scheduled-event-with-detail.powertools-java.json"));
@@ -114,8 +119,14 @@ enum Scenario {
         }
     }
 
+    /** The sample as a {@code POST} (the only method that joins) carrying {@code body}. */
     private static byte[] withBody(String sample, String body, boolean base64) throws IOException {
         ObjectNode event = (ObjectNode) JSON.readTree(event(sample));
+        if (event.path("requestContext").has("http")) {
+            ((ObjectNode) event.path("requestContext").path("http")).put("method", "POST");
+        } else {
+            event.put("httpMethod", "POST");
+        }
         event.put("body", body);
         event.put("isBase64Encoded", base64);
         return JSON.writeValueAsBytes(event);
