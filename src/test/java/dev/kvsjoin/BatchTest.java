@@ -274,6 +274,25 @@ class BatchTest {
     }
 
     @Test
+    void batch_whenOneEndpointIsSlowNearTheDeadline_accountsForEveryItemAndAnswersInTime() throws IOException {
+        String slow = known(1);
+        kvs.failChannel(JOIN, slow, Fault.delay(Duration.ofSeconds(5)));
+        ObjectNode[] items = IntStream.range(1, 7).mapToObj(i -> item(known(i), "v")).toArray(ObjectNode[]::new);
+        JoinHandler patient = handler(Map.of("JOIN_READ_TIMEOUT_MS", "10000", "BATCH_JOINS_PER_SECOND", "50"));
+
+        long started = System.nanoTime();
+        JsonNode result = invoke(patient, batch(items), 2_000);
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+
+        assertThat(took).as("the slow join is cut at the deadline").isLessThan(Duration.ofMillis(2_000));
+        assertThat(result.path("joins")).hasSize(6);
+        assertThat(result.path("joins").get(0).path("error").asText()).isEqualTo("UpstreamUnavailable");
+        assertThat(result.path("joins").get(0).path("retryable").asBoolean()).isTrue();
+        assertThat(result.path("counts").path("Joined").asInt()).isEqualTo(5);
+        assertThat(result.path("joined").asInt() + result.path("failed").asInt()).isEqualTo(6);
+    }
+
+    @Test
     void batch_whenItemsShareAChannel_spacesTheirJoinsForItsQuota() throws IOException {
         String a = known(1);
 
