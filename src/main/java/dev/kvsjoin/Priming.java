@@ -7,6 +7,7 @@ import com.amazonaws.services.lambda.runtime.LambdaLogger;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
+import dev.kvsjoin.auth.AuthConfig;
 import dev.kvsjoin.aws.Clients;
 import dev.kvsjoin.config.Settings;
 import dev.kvsjoin.errors.JoinException;
@@ -51,6 +52,9 @@ final class Priming {
     private static final char[] PASSWORD = "priming".toCharArray();
     private static final String CHANNEL = "arn:aws:kinesisvideo:us-east-1:000000000000:channel/priming/0";
     private static final String DENIED = "priming-denied";
+    /** The caller of the primed API Gateway events, in the deployed mode's form. */
+    private static final String SUBJECT = "AIDAPRIMING";
+    private static final String PRIMING_ARN = "arn:aws:iam::000000000000:user/priming";
     /**
      * Passes over the path: repetition lets the JIT compiler reach the hot code (signing, TLS, JSON), and a snapshot
      * keeps compiled code; the budget bounds the time added to publishing a version.
@@ -80,7 +84,7 @@ final class Priming {
         });
         server.start();
         TrustManager[] trust = clientTrust(keys);
-        List<byte[]> events = events();
+        List<byte[]> events = events(settings.auth());
         long deadline = System.nanoTime() + BUDGET.toNanos();
         try {
             for (int round = 0; round < ROUNDS && System.nanoTime() - deadline < 0; round++) {
@@ -118,18 +122,31 @@ final class Priming {
         }
     }
 
-    private static List<byte[]> events() {
+    /**
+     * Every trigger's event, valid and refused. The API Gateway ones carry the identity of the deployed mode's
+     * authorizer and a client id bound to it, so that the authorization checks are primed too; one carries none.
+     */
+    private static List<byte[]> events(AuthConfig auth) {
         String request = "{\"channelArn\":\"" + CHANNEL + "\",\"clientId\":\"priming\"}";
-        String body = Base64.getEncoder().encodeToString(request.getBytes(StandardCharsets.UTF_8));
+        String callerRequest = request.replace("\"priming\"", "\"" + SUBJECT + ".viewer\"");
+        String body = Base64.getEncoder().encodeToString(callerRequest.getBytes(StandardCharsets.UTF_8));
         String bus = "\"version\":\"0\",\"id\":\"priming\",\"account\":\"000000000000\",\"time\":"
                 + "\"2026-01-01T00:00:00Z\",\"region\":\"us-east-1\",\"resources\":[],";
-        String httpApi = "{\"version\":\"2.0\",\"routeKey\":\"POST /join\",\"requestContext\":{\"http\":"
-                + "{\"method\":\"POST\"}},\"body\":\"" + body + "\",\"isBase64Encoded\":true}";
+        boolean jwt = auth.mode() == AuthConfig.Mode.JWT;
+        String claims = "{" + quoted(auth.subjectClaim()) + ":" + quoted(SUBJECT) + "," + quoted(auth.channelsClaim())
+                + ":\"[priming]\"}";
+        String httpAuthorizer = jwt ? "\"authorizer\":{\"jwt\":{\"claims\":" + claims + ",\"scopes\":null}},"
+                : "\"authorizer\":{\"iam\":{\"userId\":\"" + SUBJECT + "\",\"userArn\":\"" + PRIMING_ARN + "\"}},";
+        String restCaller = jwt ? "\"authorizer\":{\"claims\":" + claims + "}"
+                : "\"identity\":{\"user\":\"" + SUBJECT + "\",\"userArn\":\"" + PRIMING_ARN + "\"}";
+        String httpApi = "{\"version\":\"2.0\",\"routeKey\":\"POST /join\",\"requestContext\":{" + httpAuthorizer
+                + "\"http\":{\"method\":\"POST\"}},\"body\":\"" + body + "\",\"isBase64Encoded\":true}";
         return List.of(
                 httpApi,
                 httpApi.replace("\"method\":\"POST\"", "\"method\":\"GET\""),
-                "{\"resource\":\"/join\",\"path\":\"/join\",\"httpMethod\":\"POST\",\"requestContext\":{},"
-                        + "\"body\":" + quoted(request) + ",\"isBase64Encoded\":false}",
+                httpApi.replace(httpAuthorizer, ""),
+                "{\"resource\":\"/join\",\"path\":\"/join\",\"httpMethod\":\"POST\",\"requestContext\":{"
+                        + restCaller + "},\"body\":" + quoted(callerRequest) + ",\"isBase64Encoded\":false}",
                 "{" + bus + "\"detail-type\":\"Join\",\"source\":\"priming\",\"detail\":" + request + "}",
                 "{" + bus + "\"detail-type\":\"Scheduled Event\",\"source\":\"aws.scheduler\",\"detail\":"
                         + quoted(request) + "}",
