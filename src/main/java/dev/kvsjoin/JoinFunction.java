@@ -183,7 +183,13 @@ final class JoinFunction {
         // The invocation's own metrics go on this line, once: the items' lines carry only their outcomes'.
         MetricValues metrics = invocationMetrics(batchMetrics(new MetricValues(invocation.startedMillis()),
                 items.size(), durationMs), invocation.coldStart(), invocation.trigger().isAsynchronous() && !allJoined);
-        log.write(allJoined ? Level.INFO : Level.WARN, "batch finished", fields, metrics);
+        // As loud as its loudest item: a batch whose failures are all the caller's own is no operator's concern.
+        Level level = Level.INFO;
+        for (BatchJoiner.ItemOutcome item : items) {
+            Level itemLevel = level(item.outcome());
+            level = itemLevel.compareTo(level) > 0 ? itemLevel : level;
+        }
+        log.write(level, "batch finished", fields, metrics);
         return BatchResponses.render(invocation.trigger(), items, invocation.context().getAwsRequestId(),
                 durationMs);
     }
@@ -203,8 +209,8 @@ final class JoinFunction {
             return answer(invocation, internal(), e.getClass().getName(), null);
         }
         return switch (result) {
-            case RunSummary.Result.Failed failed -> answer(invocation, new Outcome.Rejected(failed.reason(),
-                    failed.message(), List.of(), null, 0, failed.awsErrorCode()), null, null);
+            case RunSummary.Result.Failed failed -> summaryFailed(invocation, new Outcome.Rejected(failed.reason(),
+                    failed.message(), List.of(), null, 0, failed.awsErrorCode()));
             case RunSummary.Result.Summed summed -> {
                 long durationMs = invocation.elapsedMs();
                 Map<String, Object> fields = common(invocation);
@@ -217,6 +223,23 @@ final class JoinFunction {
                 yield Responses.summary(summed, durationMs);
             }
         };
+    }
+
+    /**
+     * A fleet run's results that could not be read: its own line, and no join metric, since no join failed (an S3
+     * refusal must not count as Kinesis Video's); the error goes to the state machine like any other.
+     */
+    private byte[] summaryFailed(Invocation invocation, Outcome.Rejected failed) {
+        long durationMs = invocation.elapsedMs();
+        Map<String, Object> fields = common(invocation);
+        fields.put("outcome", "rejected");
+        fields.put("error_code", failed.reason().code());
+        fields.put("error_message", failed.message());
+        fields.put("aws_error_code", failed.awsErrorCode());
+        fields.put("duration_ms", durationMs);
+        log.write(Level.WARN, "fleet run not summarised", fields, invocationMetrics(
+                new MetricValues(invocation.startedMillis()), invocation.coldStart(), true));
+        return Responses.render(invocation.trigger(), failed, invocation.context().getAwsRequestId(), durationMs);
     }
 
     private Map<String, Object> common(Invocation invocation) {

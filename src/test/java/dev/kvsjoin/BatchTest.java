@@ -213,6 +213,29 @@ class BatchTest {
     }
 
     @Test
+    void batch_whenTheWholeResultIsSentBack_readsItAsARequestAndQuotesTheRequestId() throws IOException {
+        String a = known(1);
+        JsonNode first = invoke(handler(), batch(item(a, "v1")));
+        assertThat(first.path("requestId").asText()).startsWith("req-");
+
+        JsonNode second = invoke(handler(), first.toString());
+
+        assertThat(second.path("counts").toString()).isEqualTo("{\"Joined\":1}");
+        assertThat(calls(JOIN)).as("carried over, not joined again").isEqualTo(1);
+    }
+
+    @Test
+    void batchLine_whenEveryFailureIsTheCallersOwn_staysAtInfo() throws IOException {
+        String a = known(1);
+
+        invoke(handler(), batch(item(a, "v1"), item(a, "bad id"), item(channel(60), "v2")));
+
+        JsonNode summary = logs().get(logs().size() - 1);
+        assertThat(summary.path("message").asText()).isEqualTo("batch finished");
+        assertThat(summary.path("level").asText()).as("InvalidRequest and ResourceNotFound are INFO").isEqualTo("INFO");
+    }
+
+    @Test
     void batch_whenAnItemFeedsBackAnImpossibleOutcome_isInvalidAlone() throws IOException {
         String a = known(1);
         ObjectNode forged = item(a, "v2").put("outcome", "failed").put("retryable", false).put("error", "Throttled");

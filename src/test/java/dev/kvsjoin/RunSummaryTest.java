@@ -27,7 +27,7 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
 /**
  * Summing a fleet run from what its Distributed Map's ResultWriter wrote: the manifest, then each result file's child
- * execution records, read through the real S3 client from a local stand-in.
+ * execution records, read with the function's signed GETs from a local stand-in of S3.
  */
 class RunSummaryTest {
 
@@ -38,6 +38,7 @@ class RunSummaryTest {
     private LocalKinesisVideo kvs;
     private LocalS3 s3;
     private JoinHandler handler;
+    private final java.util.List<String> lines = new java.util.ArrayList<>();
 
     @BeforeEach
     void start() throws IOException {
@@ -45,7 +46,7 @@ class RunSummaryTest {
         s3 = LocalS3.start();
         handler = LocalHandlers.create(kvs, s3.endpoint(), Map.of(),
                 StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDEXAMPLE", "secret")),
-                (line, level) -> { });
+                (line, level) -> lines.add(new String(line, java.nio.charset.StandardCharsets.UTF_8)));
     }
 
     @AfterEach
@@ -144,7 +145,7 @@ class RunSummaryTest {
     }
 
     @Test
-    void summary_whenResultsCannotBeRead_failsWithTheReason() {
+    void summary_whenResultsCannotBeRead_failsWithTheReason() throws IOException {
         assertThatThrownBy(() -> summarise(PREFIX + "manifest.json"))
                 .isExactlyInstanceOf(ResourceNotFoundException.class)
                 .hasMessage("the fleet run's manifest or a result file was not found");
@@ -162,6 +163,12 @@ class RunSummaryTest {
         s3.deny(BUCKET);
         assertThatThrownBy(() -> summarise(PREFIX + "manifest.json"))
                 .isExactlyInstanceOf(AccessDeniedException.class);
+        JsonNode line = JSON.readTree(lines.get(lines.size() - 1));
+        assertThat(line.path("message").asText()).isEqualTo("fleet run not summarised");
+        assertThat(line.path("error_code").asText()).isEqualTo("AccessDenied");
+        assertThat(line.has("Failed")).as("an S3 refusal counts as no failed join (nor Kinesis Video's denial)")
+                .isFalse();
+        assertThat(line.path("ErrorsRaised").asInt()).isEqualTo(1);
     }
 
     @Test

@@ -45,6 +45,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Checks {@code template.yaml} against the code it deploys and against SAM's own schema: what the template names
@@ -247,6 +248,25 @@ class TemplateTest {
         JsonNode stage = resource(idOfType("AWS::ApiGatewayV2::Stage")).path("Properties");
         assertThat(stage.path("StageName").asText()).isEqualTo("$default");
         assertThat(stage.path("AutoDeploy").asBoolean()).isTrue();
+    }
+
+    /** A claim name the template accepts is one the function accepts at init, and the other way round. */
+    @ParameterizedTest
+    @ValueSource(strings = {"sub", "kvs_channels", "kvs/join:", "custom:kvs_channels", "https://kvs.example.com/j:",
+        "a\\b", "~!#$%&'()*+-./:;<=>?@^_`{|}", "a b", "a,b", "[x]", "\"q\"", "", "tab\there", "caf\u00e9"})
+    void jwtNameParameters_whenGivenAValue_acceptExactlyWhatTheSettingsAccept(String value) {
+        for (String parameter : List.of("JwtSubjectClaim", "JwtChannelsClaim", "JwtScopePrefix")) {
+            boolean template = java.util.regex.Pattern.matches(
+                    parameter(parameter).path("AllowedPattern").asText(), value);
+            boolean settings;
+            try {
+                Settings.from(environment(Map.of(parameter, value)));
+                settings = !value.isEmpty();
+            } catch (dev.kvsjoin.config.ConfigurationException e) {
+                settings = false;
+            }
+            assertThat(template).as("%s = %s", parameter, value).isEqualTo(settings);
+        }
     }
 
     @Test

@@ -25,6 +25,9 @@ public record BatchRequest(List<Item> items) {
     static final String JOINS = "joins";
     static final String ITEMS = "Items";
     static final String BATCH_INPUT = "BatchInput";
+    /** What a batch result holds beside its items: read back as a request, they are ignored. */
+    private static final Set<String> RESULT_FIELDS = Set.of("counts", "joined", "failed", "retryable", "durationMs",
+            "requestId");
     private static final Set<String> OUTCOME_FIELDS = Set.of("index", "outcome", "endpoint", "attempts", "error",
             "message", "problems", "retryable");
 
@@ -80,8 +83,9 @@ public record BatchRequest(List<Item> items) {
         }
         String name = fields.containsKey(JOINS) ? JOINS : ITEMS;
         for (Object key : fields.keySet()) {
-            if (!key.equals(JOINS) && !key.equals(ITEMS) && !key.equals(BATCH_INPUT)) {
-                problems.add("request: a batch carries only joins (or Items and BatchInput); found "
+            if (!key.equals(JOINS) && !key.equals(ITEMS) && !key.equals(BATCH_INPUT) && !RESULT_FIELDS.contains(key)) {
+                problems.add("request: a batch carries only joins (or Items and BatchInput), and a result's own"
+                        + " fields; found "
                         + describeKey(key));
                 break;
             }

@@ -47,7 +47,7 @@ public final class BatchResponses {
 
     /** Returns the response bytes, or throws for asynchronous triggers when an item failed. */
     public static byte[] render(Trigger trigger, List<ItemOutcome> items, String requestId, long durationMs) {
-        byte[] result = result(items, durationMs);
+        byte[] result = result(items, requestId, durationMs);
         List<Outcome.Rejected> failures = items.stream().map(ItemOutcome::outcome)
                 .filter(Outcome.Rejected.class::isInstance).map(Outcome.Rejected.class::cast).toList();
         if (trigger.isHttp()) {
@@ -75,7 +75,7 @@ public final class BatchResponses {
                 + "); the event is retried whole, and a join is safe to repeat");
     }
 
-    private static byte[] result(List<ItemOutcome> items, long durationMs) {
+    private static byte[] result(List<ItemOutcome> items, String requestId, long durationMs) {
         Map<String, Integer> counts = counts(items);
         int joined = counts.getOrDefault(JOINED, 0);
         long retryable = items.stream().filter(i -> i.outcome() instanceof Outcome.Rejected r
@@ -96,6 +96,8 @@ public final class BatchResponses {
             g.writeNumberField("failed", items.size() - joined);
             g.writeNumberField("retryable", retryable);
             g.writeNumberField("durationMs", durationMs);
+            // The invocation's request id, for a caller to quote (the log's function_request_id).
+            g.writeStringField("requestId", requestId);
             g.writeEndObject();
         });
     }

@@ -24,7 +24,7 @@ import java.util.stream.Stream;
 /**
  * The {@code ./run} command: runs an event file through the packaged function under the real Lambda runtime
  * client, against an embedded local Kinesis Video endpoint or, with {@code --aws}, against AWS; or serves
- * {@code POST /join} on localhost like the template's HTTP API. The function's response goes to standard output,
+ * {@code POST /join} and {@code POST /channels/{channel}/join} on localhost like the template's HTTP API. The function's response goes to standard output,
  * everything else (its log lines, timings, problems) to standard error.
  *
  * <p>The only reader of this process's environment among the local tools: {@code --aws} passes the caller's
@@ -52,8 +52,10 @@ public final class LocalRun {
               ./run --aws events/FILE.json    the same against AWS: needs AWS_REGION (or AWS_DEFAULT_REGION),
                                               AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN
                                               for temporary credentials) in the environment
-              ./run --serve [PORT]            serve POST /join on http://127.0.0.1:PORT (default %d) like the HTTP
-                                              API; add --aws to call AWS instead of the embedded endpoint
+              ./run --serve [PORT]            serve POST /join and POST /channels/{channel}/join on
+                                              http://127.0.0.1:PORT (default %d) like the HTTP API, as the
+                                              sample IAM caller; add --aws to call AWS instead of the embedded
+                                              endpoint
             The response goes to standard output; the function's log lines and timings to standard error.
             The embedded endpoint knows one channel: %s
             Exit status: 0 the function answered, 1 it failed (error, crash, timeout), 2 usage or setup problem.
