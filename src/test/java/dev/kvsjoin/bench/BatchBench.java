@@ -12,7 +12,6 @@ import dev.kvsjoin.testing.Operation;
 import dev.kvsjoin.testing.Recorded;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -162,7 +161,7 @@ final class BatchBench {
                     subjects.size(), plan.joins().size(), BatchPlan.distinctChannels(plan.joins()),
                     String.join(", ", batch.regions()), batch.layout().name().toLowerCase(Locale.ROOT),
                     batch.batchSize(), options.cpu() < 0 ? "not pinned" : Integer.toString(options.cpu()),
-                    System.getProperty("java.version"), Report.baselineNote(options));
+                    System.getProperty("java.version"), Reports.baselineNote(options));
             for (Subject subject : subjects) {
                 subject.process.start();
                 subject.settings = Settings.from(subject.process.function().environment());
@@ -202,8 +201,7 @@ final class BatchBench {
 
         BatchReport report = new BatchReport(options, plan, results);
         out.print(report.table());
-        Files.createDirectories(options.out().toAbsolutePath().getParent());
-        JSON.writerWithDefaultPrettyPrinter().writeValue(options.out().toFile(), report.json());
+        Reports.writeJson(options, report.json());
         progress.println("bench: results in " + options.root().relativize(options.out()));
         boolean allChecked = results.stream().allMatch(r -> r.allChecked(plan.joins().size()));
         if (!allChecked) {

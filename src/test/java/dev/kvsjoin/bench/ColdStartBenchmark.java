@@ -193,8 +193,7 @@ public final class ColdStartBenchmark {
         out.print(report.table());
         out.print(report.classBreakdown(Build.FUNCTION, 15));
         out.print(report.classDifferences(15));
-        Files.createDirectories(options.out().toAbsolutePath().getParent());
-        JSON.writerWithDefaultPrettyPrinter().writeValue(options.out().toFile(), report.json());
+        Reports.writeJson(options, report.json());
         progress.println("bench: results in " + options.root().relativize(options.out())
                 + "; chart: python3 bench/chart.py " + options.root().relativize(options.out())
                 + "; class-load logs of every run in " + options.root().relativize(runsDir));

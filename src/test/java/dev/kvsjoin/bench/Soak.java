@@ -138,7 +138,7 @@ final class Soak {
                     options.primed() ? "primed (SnapStart)" : "on-demand", session.builds().size(), soak.invocations(),
                     soak.channels(), String.join(", ", soak.regions()), soak.order().name().toLowerCase(Locale.ROOT),
                     soak.window(), options.cpu() < 0 ? "not pinned" : Integer.toString(options.cpu()),
-                    System.getProperty("java.version"), Report.baselineNote(options));
+                    System.getProperty("java.version"), Reports.baselineNote(options));
             for (Subject subject : subjects) {
                 subject.process.start();
             }
@@ -173,8 +173,7 @@ final class Soak {
         List<Result> results = subjects.stream().map(s -> s.result(cacheSizes.get(s.process.name()))).toList();
         SoakReport report = new SoakReport(options, results, (finished - started) / 1e9);
         out.print(report.table());
-        Files.createDirectories(options.out().toAbsolutePath().getParent());
-        JSON.writerWithDefaultPrettyPrinter().writeValue(options.out().toFile(), report.json());
+        Reports.writeJson(options, report.json());
         progress.println("bench: results in " + options.root().relativize(options.out()));
         boolean allOk = results.stream().allMatch(r -> r.otherAnswers().isEmpty());
         if (!allOk) {
