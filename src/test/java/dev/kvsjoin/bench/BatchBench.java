@@ -25,8 +25,8 @@ import java.util.TreeMap;
  * The batch comparison behind {@code bench/run --batch}: the same joins made by one fresh process of the function as
  * single invocations, one join each, and by another as batch invocations ({@code {"joins": [...]}}, direct invokes
  * as the fleet's item processor sends them), each under the real runtime interface client and against its own local
- * Kinesis Video endpoint over HTTPS, as {@link Soak} runs its processes. With {@code --baseline}, the baseline's two
- * processes join in too.
+ * Kinesis Video endpoint over HTTPS ({@link MeasuredProcess}), as {@link Soak} runs its processes. With
+ * {@code --baseline}, the baseline's two processes join in too.
  *
  * <p>The processes take turns, one batch's worth of joins each (as many single invocations, or one batch), all
  * pinned to the same CPU: whatever else the machine does hits them alike. The order stays the same every turn, so a
