@@ -9,8 +9,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kvsjoin.testing.FunctionProcess;
+import dev.kvsjoin.testing.FunctionUnderTest;
 import dev.kvsjoin.testing.Invocation;
-import dev.kvsjoin.testing.LocalKinesisVideo;
 import dev.kvsjoin.testing.Operation;
 import dev.kvsjoin.testing.Recorded;
 import java.io.IOException;
@@ -24,12 +24,10 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The packaged function run as Lambda Managed Instances run it: one process, the real runtime client with
@@ -48,8 +46,12 @@ class ConcurrencyEndToEndTest {
     /** The one line the runtime client writes of its own in concurrent mode, before the first poll. */
     static final String THREADS_STARTED = "Starting \\d+ concurrent function handler threads\\.";
     static final FunctionProcess.Credentials CREDENTIALS = FunctionProcess.Credentials.fake();
-    static LocalKinesisVideo kvs;
-    static FunctionProcess function;
+    @RegisterExtension
+    static final FunctionUnderTest local = new FunctionUnderTest(WAIT, builder -> builder
+            .credentials(CREDENTIALS)
+            .maxConcurrency(THREADS)
+            // Generated client ids from the samples' one IAM caller: concurrency is tested here, not binding.
+            .environment("CLIENT_ID_BINDING", "none"));
 
     /** How an event reaches the function, and the {@code trigger} the function logs for it. */
     enum Trigger {
@@ -100,39 +102,9 @@ class ConcurrencyEndToEndTest {
         }
     }
 
-    @BeforeAll
-    static void startFunction() throws IOException {
-        kvs = LocalKinesisVideo.start();
-        function = FunctionProcess.builder()
-                .kinesisVideoEndpoint(kvs.controlEndpoint())
-                .credentials(CREDENTIALS)
-                .maxConcurrency(THREADS)
-                // Generated client ids from the samples' one IAM caller: concurrency is tested here, not binding.
-                .environment("CLIENT_ID_BINDING", "none")
-                .start()
-                .awaitReady(WAIT);
-    }
-
-    @AfterAll
-    static void stopFunction() {
-        if (function != null) {
-            function.close();
-        }
-        if (kvs != null) {
-            kvs.close();
-        }
-    }
-
     @BeforeEach
     void resetEndpoint() {
-        kvs.reset();
-    }
-
-    @AfterEach
-    void protocolsKept() {
-        assertThat(kvs.violations()).as("requests the local Kinesis Video endpoint rejected").isEmpty();
-        assertThat(function.violations()).as("runtime API protocol violations").isEmpty();
-        assertThat(function.stderr()).as("the function's standard error").isEmpty();
+        local.kvs().reset();
     }
 
     @Test
@@ -140,25 +112,25 @@ class ConcurrencyEndToEndTest {
         List<String> channels = channels("cold");
         List<Sent> sent = burst(channels);
 
-        List<FunctionProcess.Call> calls = invokeAll(function, sent);
+        List<FunctionProcess.Call> calls = invokeAll(local.function(), sent);
 
         assertAnswered(sent, calls);
-        assertColdStartOnce(function.stdout());
+        assertColdStartOnce(local.function().stdout());
         assertRequests(sent, calls, channels, 1);
     }
 
     @Test
     void burst_whenEndpointsCached_joinsWithoutLookups() {
         List<String> channels = channels("warm");
-        invokeAll(function, burst(channels));
-        kvs.reset();
-        channels.forEach(kvs::addChannel);
+        invokeAll(local.function(), burst(channels));
+        local.kvs().reset();
+        channels.forEach(local.kvs()::addChannel);
         List<Sent> sent = burst(channels);
 
-        List<FunctionProcess.Call> calls = invokeAll(function, sent);
+        List<FunctionProcess.Call> calls = invokeAll(local.function(), sent);
 
         assertAnswered(sent, calls);
-        assertColdStartOnce(function.stdout());
+        assertColdStartOnce(local.function().stdout());
         assertRequests(sent, calls, channels, 0);
         assertThat(calls).filteredOn(call -> call.invocation().answer() instanceof Invocation.Response)
                 .map(ConcurrencyEndToEndTest::functionLine)
@@ -171,11 +143,11 @@ class ConcurrencyEndToEndTest {
     @RepeatedTest(3)
     void firstInvocations_whenTwoArriveAtOnceOnFreshProcess_oneColdStartAndOneLookup() throws IOException {
         String channel = "arn:aws:kinesisvideo:eu-west-1:123456789012:channel/fresh/1700000000100";
-        kvs.addChannel(channel);
+        local.kvs().addChannel(channel);
         List<Sent> sent = List.of(Sent.join(Trigger.HTTP_API, channel, "viewer-a"),
                 Sent.join(Trigger.DIRECT, channel, "viewer-b"));
         try (FunctionProcess fresh = FunctionProcess.builder()
-                .kinesisVideoEndpoint(kvs.controlEndpoint())
+                .kinesisVideoEndpoint(local.kvs().controlEndpoint())
                 .credentials(CREDENTIALS)
                 .maxConcurrency(2)
                 .environment("CLIENT_ID_BINDING", "none")
@@ -198,7 +170,7 @@ class ConcurrencyEndToEndTest {
         for (int i = 0; i < 6; i++) {
             String channel = "arn:aws:kinesisvideo:" + REGIONS.get(i % REGIONS.size()) + ":123456789012:channel/"
                     + name + "-" + i + "/" + (1700000000000L + i);
-            kvs.addChannel(channel);
+            local.kvs().addChannel(channel);
             channels.add(channel);
         }
         return channels;
@@ -320,7 +292,7 @@ class ConcurrencyEndToEndTest {
     private static void assertJoined(Sent event, JsonNode result) {
         assertThat(result.path("channelArn").asText()).isEqualTo(event.channelArn());
         assertThat(result.path("clientId").asText()).isEqualTo(event.clientId());
-        assertThat(result.path("endpoint").asText()).isEqualTo(kvs.webrtcEndpoint().toString());
+        assertThat(result.path("endpoint").asText()).isEqualTo(local.kvs().webrtcEndpoint().toString());
         assertThat(result.path("attempts").asInt()).isBetween(1, 2);
     }
 
@@ -331,7 +303,7 @@ class ConcurrencyEndToEndTest {
      */
     private static void assertRequests(List<Sent> sent, List<FunctionProcess.Call> calls, List<String> channels,
                                        int lookups) {
-        List<Recorded> requests = kvs.requests();
+        List<Recorded> requests = local.kvs().requests();
         Map<String, Long> lookupsByChannel = requests.stream()
                 .filter(r -> r.operation() == Operation.GET_SIGNALING_CHANNEL_ENDPOINT)
                 .collect(groupingBy(r -> parse(r.body()).path("ChannelARN").asText(), counting()));

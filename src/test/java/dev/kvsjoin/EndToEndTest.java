@@ -9,10 +9,10 @@ import dev.kvsjoin.testing.Callers;
 import dev.kvsjoin.testing.EmfValidator;
 import dev.kvsjoin.testing.Fault;
 import dev.kvsjoin.testing.FunctionProcess;
+import dev.kvsjoin.testing.FunctionUnderTest;
 import dev.kvsjoin.testing.FunctionTemplate;
 import dev.kvsjoin.testing.Invocation;
 import dev.kvsjoin.testing.Listener;
-import dev.kvsjoin.testing.LocalKinesisVideo;
 import dev.kvsjoin.testing.Operation;
 import dev.kvsjoin.testing.Recorded;
 import dev.kvsjoin.testing.ServiceError;
@@ -26,11 +26,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -109,41 +107,14 @@ class EndToEndTest {
             }));
 
     static final FunctionProcess.Credentials CREDENTIALS = FunctionProcess.Credentials.fake();
-    static LocalKinesisVideo kvs;
-    static FunctionProcess function;
-
-    @BeforeAll
-    static void startFunction() throws IOException {
-        kvs = LocalKinesisVideo.start();
-        function = FunctionProcess.builder()
-                .kinesisVideoEndpoint(kvs.controlEndpoint())
-                .credentials(CREDENTIALS)
-                .start()
-                .awaitReady(WAIT);
-    }
-
-    @AfterAll
-    static void stopFunction() {
-        if (function != null) {
-            function.close();
-        }
-        if (kvs != null) {
-            kvs.close();
-        }
-    }
+    @RegisterExtension
+    static final FunctionUnderTest local = new FunctionUnderTest(WAIT, builder -> builder.credentials(CREDENTIALS));
 
     @BeforeEach
     void knownChannels() {
-        kvs.reset();
-        kvs.addChannel(CHANNEL);
-        kvs.addChannel(CACHE_CHANNEL);
-    }
-
-    @AfterEach
-    void protocolsKept() {
-        assertThat(kvs.violations()).as("requests the local Kinesis Video endpoint rejected").isEmpty();
-        assertThat(function.violations()).as("runtime API protocol violations").isEmpty();
-        assertThat(function.stderr()).as("the function's standard error").isEmpty();
+        local.kvs().reset();
+        local.kvs().addChannel(CHANNEL);
+        local.kvs().addChannel(CACHE_CHANNEL);
     }
 
     static Stream<String> sampleEvents() throws IOException {
@@ -159,7 +130,7 @@ class EndToEndTest {
         assertThat(EXPECTED).as("the documented outcome of events/" + file + " (add it to EXPECTED)")
                 .containsKey(file);
 
-        FunctionProcess.Call call = function.invoke(Files.readAllBytes(EVENTS.resolve(file)), WAIT);
+        FunctionProcess.Call call = local.function().invoke(Files.readAllBytes(EVENTS.resolve(file)), WAIT);
 
         EXPECTED.get(file).accept(call);
         boolean batch = file.startsWith("batch-");
@@ -179,7 +150,7 @@ class EndToEndTest {
         if (batch) {
             assertThat(JoinHandlerMetricsTest.value(invocationLine, "BatchItems", Map.of())).isEqualTo(outcomes);
         }
-        List<Recorded> requests = kvs.requests();
+        List<Recorded> requests = local.kvs().requests();
         if (file.startsWith("invalid-") || file.equals(JWT_SAMPLE)) {
             assertThat(requests).as("validation and authentication happen before any AWS call").isEmpty();
         } else if (batch) {
@@ -192,8 +163,8 @@ class EndToEndTest {
 
     @Test
     void invalidStepFunctionsEvent_whenRejected_raisesErrorWithoutInternals() throws IOException {
-        FunctionProcess.Call call = function.invoke(Files.readAllBytes(EVENTS.resolve("invalid-stepfunctions.json")),
-                WAIT);
+        FunctionProcess.Call call = local.function().invoke(
+                Files.readAllBytes(EVENTS.resolve("invalid-stepfunctions.json")), WAIT);
 
         Invocation.Error error = call.invocation().error();
         JsonNode body = JSON.readTree(error.body());
@@ -209,12 +180,12 @@ class EndToEndTest {
     void join_whenSameChannelTwice_looksUpEndpointOnceThenUsesCache() throws IOException {
         byte[] event = request(CACHE_CHANNEL, "viewer-cache");
 
-        FunctionProcess.Call first = function.invoke(event, WAIT);
-        FunctionProcess.Call second = function.invoke(event, WAIT);
+        FunctionProcess.Call first = local.function().invoke(event, WAIT);
+        FunctionProcess.Call second = local.function().invoke(event, WAIT);
 
         assertThat(JSON.readTree(first.invocation().responseBody()).path("attempts").asInt()).isEqualTo(2);
         assertThat(JSON.readTree(second.invocation().responseBody()).path("attempts").asInt()).isEqualTo(1);
-        assertThat(kvs.requests()).extracting(Recorded::operation, Recorded::listener).containsExactly(
+        assertThat(local.kvs().requests()).extracting(Recorded::operation, Recorded::listener).containsExactly(
                 tuple(Operation.GET_SIGNALING_CHANNEL_ENDPOINT, Listener.CONTROL),
                 tuple(Operation.JOIN_STORAGE_SESSION_AS_VIEWER, Listener.WEBRTC),
                 tuple(Operation.JOIN_STORAGE_SESSION_AS_VIEWER, Listener.WEBRTC));
@@ -225,9 +196,9 @@ class EndToEndTest {
 
     @Test
     void httpApi_whenJoinDenied_returns403AndLogsWarning() throws IOException {
-        kvs.failNext(Operation.JOIN_STORAGE_SESSION_AS_VIEWER, Fault.error(ServiceError.ACCESS_DENIED));
+        local.kvs().failNext(Operation.JOIN_STORAGE_SESSION_AS_VIEWER, Fault.error(ServiceError.ACCESS_DENIED));
 
-        FunctionProcess.Call call = function.invoke(Files.readAllBytes(EVENTS.resolve("http-api.json")), WAIT);
+        FunctionProcess.Call call = local.function().invoke(Files.readAllBytes(EVENTS.resolve("http-api.json")), WAIT);
 
         JsonNode answer = JSON.readTree(call.invocation().responseBody());
         assertThat(answer.path("statusCode").asInt()).isEqualTo(403);
@@ -237,7 +208,7 @@ class EndToEndTest {
         assertThat(line.path("aws_error_code").asText()).isEqualTo("AccessDeniedException");
         assertThat(JoinHandlerMetricsTest.value(metrics(call), "Failed", Map.of("error_code", "AccessDenied")))
                 .isEqualTo(1);
-        assertThat(kvs.requests()).filteredOn(r -> r.operation() == Operation.JOIN_STORAGE_SESSION_AS_VIEWER)
+        assertThat(local.kvs().requests()).filteredOn(r -> r.operation() == Operation.JOIN_STORAGE_SESSION_AS_VIEWER)
                 .as("an access denial is not retried").hasSize(1);
         assertLogged(call);
         assertNoSecrets(call);
@@ -246,15 +217,17 @@ class EndToEndTest {
     @Test
     void stepFunctions_whenThrottledOnEveryAttempt_raisesThrottledException() throws IOException {
         for (int i = 0; i < 3; i++) {
-            kvs.failNext(Operation.JOIN_STORAGE_SESSION_AS_VIEWER, Fault.error(ServiceError.CLIENT_LIMIT_EXCEEDED));
+            local.kvs().failNext(Operation.JOIN_STORAGE_SESSION_AS_VIEWER,
+                    Fault.error(ServiceError.CLIENT_LIMIT_EXCEEDED));
         }
 
-        FunctionProcess.Call call = function.invoke(Files.readAllBytes(EVENTS.resolve("stepfunctions.json")), WAIT);
+        FunctionProcess.Call call = local.function().invoke(Files.readAllBytes(EVENTS.resolve("stepfunctions.json")),
+                WAIT);
 
         JsonNode body = JSON.readTree(call.invocation().error().body());
         assertThat(body.path("errorType").asText()).isEqualTo("dev.kvsjoin.errors.ThrottledException");
         assertThat(body.path("stackTrace")).isEmpty();
-        assertThat(kvs.requests()).filteredOn(r -> r.operation() == Operation.JOIN_STORAGE_SESSION_AS_VIEWER)
+        assertThat(local.kvs().requests()).filteredOn(r -> r.operation() == Operation.JOIN_STORAGE_SESSION_AS_VIEWER)
                 .as("JOIN_MAX_ATTEMPTS in template.yaml").hasSize(3);
         assertThat(functionLine(call).path("attempts").asInt()).isGreaterThanOrEqualTo(3);
         List<EmfValidator.Datum> metrics = metrics(call);
@@ -274,15 +247,15 @@ class EndToEndTest {
                         java.nio.charset.StandardCharsets.UTF_8));
         byte[] anotherCallersClient = JSON.writeValueAsBytes(event);
         try (FunctionProcess jwt = FunctionProcess.builder()
-                .kinesisVideoEndpoint(kvs.controlEndpoint())
+                .kinesisVideoEndpoint(local.kvs().controlEndpoint())
                 .credentials(CREDENTIALS)
                 .environment("API_AUTH", "jwt")
                 .start()) {
 
             FunctionProcess.Call joined = jwt.invoke(allowed, WAIT);
-            List<Recorded> joinRequests = kvs.requests();
-            kvs.reset();
-            kvs.addChannel(CHANNEL);
+            List<Recorded> joinRequests = local.kvs().requests();
+            local.kvs().reset();
+            local.kvs().addChannel(CHANNEL);
             FunctionProcess.Call refused = jwt.invoke(anotherCallersClient, WAIT);
 
             JsonNode ok = response(joined);
@@ -295,7 +268,7 @@ class EndToEndTest {
             assertThat(no.path("statusCode").asInt()).isEqualTo(403);
             assertThat(body(no).path("error").asText()).isEqualTo("NotAuthorized");
             assertThat(body(no).path("message").asText()).endsWith("(rule: client id binding prefix)");
-            assertThat(kvs.requests()).as("a refused join makes no call").isEmpty();
+            assertThat(local.kvs().requests()).as("a refused join makes no call").isEmpty();
             assertThat(functionLine(refused).path("auth_rule").asText()).isEqualTo("client id binding prefix");
             for (FunctionProcess.Call call : List.of(joined, refused)) {
                 assertLogged(call);
@@ -312,7 +285,7 @@ class EndToEndTest {
     void snapStart_whenRestored_joinsWithContainerCredentials() throws IOException {
         FunctionProcess.Credentials credentials = FunctionProcess.Credentials.fake();
         try (FunctionProcess snapStart = FunctionProcess.builder()
-                .kinesisVideoEndpoint(kvs.controlEndpoint())
+                .kinesisVideoEndpoint(local.kvs().controlEndpoint())
                 .credentials(credentials)
                 .initType(FunctionProcess.InitType.SNAP_START)
                 .start()) {
@@ -323,7 +296,7 @@ class EndToEndTest {
             assertJoined(JSON.readTree(call.invocation().responseBody()), CLIENT);
             assertThat(snapStart.runtimeApi().restoredNanos()).as("the runtime asked to be restored").isPresent();
             assertThat(snapStart.credentialsServed()).isPositive();
-            assertThat(kvs.requests()).isNotEmpty().allSatisfy(r -> assertThat(r.header("authorization"))
+            assertThat(local.kvs().requests()).isNotEmpty().allSatisfy(r -> assertThat(r.header("authorization"))
                     .hasValueSatisfying(a -> assertThat(a).contains("Credential=" + credentials.accessKeyId() + "/")));
             assertThat(snapStart.environment()).doesNotContainKeys("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY");
             assertThat(snapStart.violations()).isEmpty();
@@ -334,7 +307,7 @@ class EndToEndTest {
     @Test
     void init_whenConfigurationInvalid_failsInitNamingTheVariable() throws IOException {
         try (FunctionProcess broken = FunctionProcess.builder()
-                .kinesisVideoEndpoint(kvs.controlEndpoint())
+                .kinesisVideoEndpoint(local.kvs().controlEndpoint())
                 .environment("JOIN_MAX_ATTEMPTS", "lots")
                 .start()) {
 
@@ -348,7 +321,7 @@ class EndToEndTest {
                 assertThat(body.path("errorMessage").asText()).contains("JOIN_MAX_ATTEMPTS").doesNotContain("lots");
             });
             assertThat(broken.stdout()).allSatisfy(line -> assertThat(parse(line).isObject()).isTrue());
-            assertThat(kvs.requests()).isEmpty();
+            assertThat(local.kvs().requests()).isEmpty();
         }
     }
 
@@ -361,7 +334,7 @@ class EndToEndTest {
     private static void assertJoined(JsonNode result, String clientId) {
         assertThat(result.path("channelArn").asText()).isEqualTo(CHANNEL);
         assertThat(result.path("clientId").asText()).isEqualTo(clientId);
-        assertThat(result.path("endpoint").asText()).isEqualTo(kvs.webrtcEndpoint().toString());
+        assertThat(result.path("endpoint").asText()).isEqualTo(local.kvs().webrtcEndpoint().toString());
         assertThat(result.path("attempts").asInt()).isBetween(1, 2);
         assertThat(result.path("durationMs").isIntegralNumber()).isTrue();
     }
@@ -376,7 +349,7 @@ class EndToEndTest {
             assertThat(join.path("outcome").asText()).isEqualTo("joined");
             assertThat(join.path("channelArn").asText()).isEqualTo(CHANNEL);
             assertThat(join.path("clientId").asText()).isEqualTo(clients.get(i));
-            assertThat(join.path("endpoint").asText()).isEqualTo(kvs.webrtcEndpoint().toString());
+            assertThat(join.path("endpoint").asText()).isEqualTo(local.kvs().webrtcEndpoint().toString());
         }
         assertThat(result.path("counts").path("Joined").asInt()).isEqualTo(clients.size());
         assertThat(result.path("counts")).hasSize(1);
@@ -461,7 +434,7 @@ class EndToEndTest {
         EmfValidator.assertWithinOlderLimits(line);
         List<EmfValidator.Datum> data = EmfValidator.data(EmfValidator.assertValid(line));
         assertThat(data).isNotEmpty().allSatisfy(d -> {
-            assertThat(d.namespace()).isEqualTo(function.function().environment()
+            assertThat(d.namespace()).isEqualTo(local.function().function().environment()
                     .get("POWERTOOLS_METRICS_NAMESPACE"));
             assertThat(d.dimensions()).containsEntry("service", FunctionTemplate.LOCAL_STACK_NAME);
         });

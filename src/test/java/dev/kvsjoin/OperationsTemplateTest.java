@@ -528,13 +528,7 @@ class OperationsTemplateTest {
     }
 
     private Map<String, JsonNode> resourcesOfType(String type) {
-        Map<String, JsonNode> found = new LinkedHashMap<>();
-        template.path("Resources").properties().forEach(e -> {
-            if (e.getValue().path("Type").asText().equals(type)) {
-                found.put(e.getKey(), e.getValue());
-            }
-        });
-        return found;
+        return CfnYaml.resourcesOfType(template, type);
     }
 
     private static void invoke(JoinHandler handler, byte[] event, Context context) {

@@ -9,8 +9,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kvsjoin.testing.Fault;
 import dev.kvsjoin.testing.FunctionProcess;
+import dev.kvsjoin.testing.FunctionUnderTest;
 import dev.kvsjoin.testing.Invocation;
-import dev.kvsjoin.testing.LocalKinesisVideo;
 import dev.kvsjoin.testing.LocalLambda;
 import dev.kvsjoin.testing.LocalStepFunctions;
 import dev.kvsjoin.testing.LocalStepFunctions.Execution;
@@ -32,6 +32,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The template's state machines executed by an independent interpreter ({@code aws-local-stepfunctions}) whose
@@ -57,8 +58,8 @@ class StateMachineRunTest {
     static final Duration EXECUTION_TIMEOUT = Duration.ofMinutes(2);
     static final ObjectMapper JSON = new ObjectMapper();
 
-    static LocalKinesisVideo kvs;
-    static FunctionProcess function;
+    @RegisterExtension
+    static final FunctionUnderTest local = new FunctionUnderTest(WAIT);
     static LocalLambda lambda;
     static ObjectNode joinStateMachine;
     static ObjectNode itemProcessor;
@@ -68,12 +69,7 @@ class StateMachineRunTest {
         Map<String, ObjectNode> definitions = StateMachineDefinitions.read(Path.of("template.yaml"));
         joinStateMachine = definitions.get("JoinStateMachine");
         itemProcessor = FleetDefinition.itemProcessor(definitions);
-        kvs = LocalKinesisVideo.start();
-        function = FunctionProcess.builder()
-                .kinesisVideoEndpoint(kvs.controlEndpoint())
-                .start()
-                .awaitReady(WAIT);
-        lambda = LocalLambda.start(function, WAIT);
+        lambda = LocalLambda.start(local.function(), WAIT);
     }
 
     @AfterAll
@@ -81,28 +77,19 @@ class StateMachineRunTest {
         if (lambda != null) {
             lambda.close();
         }
-        if (function != null) {
-            function.close();
-        }
-        if (kvs != null) {
-            kvs.close();
-        }
     }
 
     @BeforeEach
     void knownChannels() {
-        kvs.reset();
+        local.kvs().reset();
         lambda.reset();
         for (String channel : List.of(FRONT_DOOR, LOBBY, GARAGE, YARD, OFFICE)) {
-            kvs.addChannel(channel);
+            local.kvs().addChannel(channel);
         }
     }
 
     @AfterEach
     void protocolsKept() {
-        assertThat(kvs.violations()).as("requests the local Kinesis Video endpoint rejected").isEmpty();
-        assertThat(function.violations()).as("runtime API protocol violations").isEmpty();
-        assertThat(function.stderr()).as("the function's standard error").isEmpty();
         assertThat(lambda.calls()).as("every task invokes the alias").allSatisfy(call ->
                 assertThat(call.functionName()).isEqualTo(ALIAS));
     }
@@ -114,7 +101,7 @@ class StateMachineRunTest {
         assertThat(execution.succeeded()).as("%s", execution).isTrue();
         assertThat(execution.output().path("channelArn").asText()).isEqualTo(FRONT_DOOR);
         assertThat(execution.output().path("clientId").asText()).isEqualTo("viewer-1");
-        assertThat(execution.output().path("endpoint").asText()).isEqualTo(kvs.webrtcEndpoint().toString());
+        assertThat(execution.output().path("endpoint").asText()).isEqualTo(local.kvs().webrtcEndpoint().toString());
         assertThat(lambda.calls()).singleElement().satisfies(call -> assertThat(JSON.readTree(call.payload()))
                 .isEqualTo(JSON.readTree(Files.readAllBytes(Path.of("events/stepfunctions.json")))));
         assertThat(execution.states("StateRetried")).isEmpty();
@@ -123,7 +110,8 @@ class StateMachineRunTest {
     @Test
     void joinStateMachine_whenThrottledBeyondTheFunctionsRetries_retriesTheTaskAndJoins() throws IOException {
         for (int i = 0; i < 3; i++) {
-            kvs.failNext(Operation.JOIN_STORAGE_SESSION_AS_VIEWER, Fault.error(ServiceError.CLIENT_LIMIT_EXCEEDED));
+            local.kvs().failNext(Operation.JOIN_STORAGE_SESSION_AS_VIEWER,
+                    Fault.error(ServiceError.CLIENT_LIMIT_EXCEEDED));
         }
 
         Execution execution = runJoin("stepfunctions.json");
@@ -141,7 +129,7 @@ class StateMachineRunTest {
 
     @Test
     void joinStateMachine_whenAccessDenied_failsWithTheFunctionsErrorNameWithoutRetrying() throws IOException {
-        kvs.failNext(Operation.JOIN_STORAGE_SESSION_AS_VIEWER, Fault.error(ServiceError.ACCESS_DENIED));
+        local.kvs().failNext(Operation.JOIN_STORAGE_SESSION_AS_VIEWER, Fault.error(ServiceError.ACCESS_DENIED));
 
         Execution execution = runJoin("stepfunctions.json");
 
@@ -162,7 +150,7 @@ class StateMachineRunTest {
         assertThat(JSON.readTree(execution.cause()).path("errorMessage").asText()).contains("clientId");
         assertThat(execution.states("StateRetried")).isEmpty();
         assertThat(lambda.calls()).hasSize(1);
-        assertThat(kvs.requests()).isEmpty();
+        assertThat(local.kvs().requests()).isEmpty();
     }
 
     @Test
@@ -187,12 +175,13 @@ class StateMachineRunTest {
     @Test
     void fleetItemProcessor_whenItemsFailInEveryWay_rejoinsOnlyThePendingOnesAndAccountsForEveryItem()
             throws IOException {
-        kvs.failChannel(Operation.JOIN_STORAGE_SESSION_AS_VIEWER, YARD,
+        local.kvs().failChannel(Operation.JOIN_STORAGE_SESSION_AS_VIEWER, YARD,
                 Fault.error(ServiceError.CLIENT_LIMIT_EXCEEDED));
-        kvs.failChannel(Operation.JOIN_STORAGE_SESSION_AS_VIEWER, OFFICE, Fault.error(ServiceError.ACCESS_DENIED));
+        local.kvs().failChannel(Operation.JOIN_STORAGE_SESSION_AS_VIEWER, OFFICE,
+                Fault.error(ServiceError.ACCESS_DENIED));
         lambda.beforeInvocation(number -> {
             if (number == 2) {
-                kvs.healChannel(YARD);
+                local.kvs().healChannel(YARD);
             }
         });
         ArrayNode items = items(item(LOBBY, "viewer-a"), item(YARD, "viewer-b"), item(OFFICE, "viewer-c"),
@@ -227,12 +216,12 @@ class StateMachineRunTest {
         assertThat(lookups(ATTIC)).as("a missing channel is not looked up again").isEqualTo(1);
         assertThat(joins(YARD, "viewer-b")).as("throttled in the first attempt, joined in the second")
                 .isGreaterThanOrEqualTo(2);
-        assertThat(kvs.requests()).noneSatisfy(r -> assertThat(r.body()).contains("bad id!"));
+        assertThat(local.kvs().requests()).noneSatisfy(r -> assertThat(r.body()).contains("bad id!"));
     }
 
     @Test
     void fleetItemProcessor_whenStillThrottledAfterThreeAttempts_outputsTheItemsAsPending() throws IOException {
-        kvs.failChannel(Operation.JOIN_STORAGE_SESSION_AS_VIEWER, YARD,
+        local.kvs().failChannel(Operation.JOIN_STORAGE_SESSION_AS_VIEWER, YARD,
                 Fault.error(ServiceError.CLIENT_LIMIT_EXCEEDED));
         ArrayNode items = items(item(LOBBY, "viewer-a"), item(YARD, "viewer-b"));
 
@@ -253,7 +242,7 @@ class StateMachineRunTest {
 
     @Test
     void fleetItemProcessor_whenLambdaFailsOnALaterAttempt_keepsTheEarlierResultWithTheError() throws IOException {
-        kvs.failChannel(Operation.JOIN_STORAGE_SESSION_AS_VIEWER, YARD,
+        local.kvs().failChannel(Operation.JOIN_STORAGE_SESSION_AS_VIEWER, YARD,
                 Fault.error(ServiceError.CLIENT_LIMIT_EXCEEDED));
         lambda.beforeInvocation(number -> {
             // The task's first try and its three retries on Lambda's service errors.
@@ -293,7 +282,7 @@ class StateMachineRunTest {
         assertThat(result.path("Error").asText()).isEqualTo("dev.kvsjoin.errors.InvalidRequestException");
         assertThat(execution.states("StateRetried")).isEmpty();
         assertThat(lambda.calls()).hasSize(1);
-        assertThat(kvs.requests()).isEmpty();
+        assertThat(local.kvs().requests()).isEmpty();
     }
 
     private static Execution runJoin(String event) throws IOException {
@@ -354,7 +343,7 @@ class StateMachineRunTest {
 
     /** JoinStorageSessionAsViewer requests that reached the endpoint for one viewer of one channel. */
     private static long joins(String channelArn, String clientId) {
-        return kvs.requests().stream().filter(r -> r.operation() == Operation.JOIN_STORAGE_SESSION_AS_VIEWER)
+        return local.kvs().requests().stream().filter(r -> r.operation() == Operation.JOIN_STORAGE_SESSION_AS_VIEWER)
                 .map(StateMachineRunTest::body)
                 .filter(b -> b.path("channelArn").asText().equals(channelArn)
                         && b.path("clientId").asText().equals(clientId))
@@ -362,7 +351,7 @@ class StateMachineRunTest {
     }
 
     private static long lookups(String channelArn) {
-        return kvs.requests().stream().filter(r -> r.operation() == Operation.GET_SIGNALING_CHANNEL_ENDPOINT)
+        return local.kvs().requests().stream().filter(r -> r.operation() == Operation.GET_SIGNALING_CHANNEL_ENDPOINT)
                 .filter(r -> body(r).path("ChannelARN").asText().equals(channelArn)).count();
     }
 

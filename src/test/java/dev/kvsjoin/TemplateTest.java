@@ -1054,13 +1054,7 @@ class TemplateTest {
     }
 
     private Map<String, JsonNode> resourcesOfType(String type) {
-        Map<String, JsonNode> found = new LinkedHashMap<>();
-        template.path("Resources").properties().forEach(e -> {
-            if (e.getValue().path("Type").asText().equals(type)) {
-                found.put(e.getKey(), e.getValue());
-            }
-        });
-        return found;
+        return CfnYaml.resourcesOfType(template, type);
     }
 
     private String idOfType(String type) {

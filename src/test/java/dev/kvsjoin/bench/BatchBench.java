@@ -7,16 +7,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kvsjoin.bench.BatchPlan.Join;
 import dev.kvsjoin.bench.ColdStartBenchmark.RunFailed;
 import dev.kvsjoin.config.Settings;
-import dev.kvsjoin.testing.FunctionProcess;
 import dev.kvsjoin.testing.Invocation;
-import dev.kvsjoin.testing.LocalKinesisVideo;
 import dev.kvsjoin.testing.Operation;
 import dev.kvsjoin.testing.Recorded;
-import dev.kvsjoin.testing.Tls;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -30,8 +25,8 @@ import java.util.TreeMap;
  * The batch comparison behind {@code bench/run --batch}: the same joins made by one fresh process of the function as
  * single invocations, one join each, and by another as batch invocations ({@code {"joins": [...]}}, direct invokes
  * as the fleet's item processor sends them), each under the real runtime interface client and against its own local
- * Kinesis Video endpoint over HTTPS, as {@link Soak} runs its processes. With {@code --baseline}, the baseline's two
- * processes join in too.
+ * Kinesis Video endpoint over HTTPS ({@link MeasuredProcess}), as {@link Soak} runs its processes. With
+ * {@code --baseline}, the baseline's two processes join in too.
  *
  * <p>The processes take turns, one batch's worth of joins each (as many single invocations, or one batch), all
  * pinned to the same CPU: whatever else the machine does hits them alike. The order stays the same every turn, so a
@@ -100,46 +95,33 @@ final class BatchBench {
         }
     }
 
-    /** One process, its endpoint, and what has been measured so far. */
-    private static final class Subject implements AutoCloseable {
-        final Build build;
+    /** One process and what has been measured so far. */
+    private static final class Subject {
+        final MeasuredProcess process;
         final Mode mode;
-        final CountingTls tls;
-        final LocalKinesisVideo kinesisVideo;
         final List<Double> invocationMs = new ArrayList<>();
         final List<Turn> turns = new ArrayList<>();
         final Map<String, Integer> problems = new TreeMap<>();
-        FunctionProcess process;
-        ProcessProbe probe;
         Settings settings;
         Reading atInitEnd;
         Reading afterFirstTurn;
         int joined;
         int joinsMade;
 
-        Subject(Build build, Mode mode, CountingTls tls, LocalKinesisVideo kinesisVideo) {
-            this.build = build;
+        Subject(MeasuredProcess process, Mode mode) {
+            this.process = process;
             this.mode = mode;
-            this.tls = tls;
-            this.kinesisVideo = kinesisVideo;
         }
 
         String name() {
-            return build.name() + " " + mode.label();
+            return process.name();
         }
 
         Reading read() throws IOException {
-            ProcessProbe.Status status = probe.status();
-            int lookups = 0;
-            int joinRequests = 0;
-            for (Recorded request : kinesisVideo.requests()) {
-                switch (request.operation()) {
-                    case GET_SIGNALING_CHANNEL_ENDPOINT -> lookups++;
-                    case JOIN_STORAGE_SESSION_AS_VIEWER -> joinRequests++;
-                }
-            }
-            return new Reading(probe.cpuMillis(), status.peakRssKib(), status.threads(), lookups, joinRequests,
-                    tls.accepted());
+            ProcessProbe.Status status = process.probe().status();
+            MeasuredProcess.Calls calls = process.calls();
+            return new Reading(process.probe().cpuMillis(), status.peakRssKib(), status.threads(), calls.lookups(),
+                    calls.joins(), process.accepted());
         }
 
         void problem(String kind) {
@@ -147,18 +129,10 @@ final class BatchBench {
         }
 
         Result result(Reading atEnd, int firstTurnJoins, List<String> endpointProblems) {
-            return new Result(build.name(), mode, settings.batchParallelism(), settings.batchJoinsPerSecond(),
-                    invocationMs.stream().mapToDouble(Double::doubleValue).toArray(),
-                    List.copyOf(turns), firstTurnJoins, atInitEnd,
-                    afterFirstTurn, atEnd, joined, Map.copyOf(problems), endpointProblems);
-        }
-
-        @Override
-        public void close() {
-            if (process != null) {
-                process.close();
-            }
-            kinesisVideo.close();
+            return new Result(process.build().name(), mode, settings.batchParallelism(),
+                    settings.batchJoinsPerSecond(), invocationMs.stream().mapToDouble(Double::doubleValue).toArray(),
+                    List.copyOf(turns), firstTurnJoins, atInitEnd, afterFirstTurn, atEnd, joined, Map.copyOf(problems),
+                    endpointProblems);
         }
     }
 
@@ -168,28 +142,17 @@ final class BatchBench {
     /** Runs the comparison; returns the exit status (1 when a run failed or a check did not pass). */
     static int run(Options options, PrintStream out, PrintStream progress) throws Exception {
         Options.Batch batch = options.batch();
-        Path outDir = options.root().resolve("bench/out");
-        List<Build> builds = new ArrayList<>();
-        for (Build build : Build.functions(options.root(),
-                options.baseline() == null ? null : options.baseline().dir())) {
-            builds.add(build.snapshot(outDir.resolve("artifacts")));
-        }
-        ColdStartBenchmark.checkSameLambdaSettings(builds, progress);
-        Tls tls = Tls.create(outDir.resolve("tls"));
-        Map<String, Path> trustStores = ColdStartBenchmark.trustStores(tls, builds);
+        MeasuredProcess.Session session = MeasuredProcess.Session.prepare(options, progress);
         BatchPlan plan = BatchPlan.of(batch);
         List<List<Join>> turns = plan.turns();
-        long ticks = ProcessProbe.clockTicksPerSecond();
 
         List<Subject> subjects = new ArrayList<>();
         List<Result> results = new ArrayList<>();
         try {
-            for (Build build : builds) {
+            for (Build build : session.builds()) {
                 for (Mode mode : Mode.values()) {
-                    CountingTls counting = new CountingTls(tls.serverContext());
-                    LocalKinesisVideo kinesisVideo = LocalKinesisVideo.startHttps(counting.context());
-                    subjects.add(new Subject(build, mode, counting, kinesisVideo));
-                    plan.channels().forEach(kinesisVideo::addChannel);
+                    subjects.add(new Subject(session.open(build, build.name() + " " + mode.label(), plan.channels()),
+                            mode));
                 }
             }
             progress.printf("bench: batch comparison, %s mode: %d processes, %,d joins each over %d channels in %s"
@@ -198,12 +161,10 @@ final class BatchBench {
                     subjects.size(), plan.joins().size(), BatchPlan.distinctChannels(plan.joins()),
                     String.join(", ", batch.regions()), batch.layout().name().toLowerCase(Locale.ROOT),
                     batch.batchSize(), options.cpu() < 0 ? "not pinned" : Integer.toString(options.cpu()),
-                    System.getProperty("java.version"), Report.baselineNote(options));
+                    System.getProperty("java.version"), Reports.baselineNote(options));
             for (Subject subject : subjects) {
-                subject.process = Soak.start(subject.build, subject.kinesisVideo, options, tls, trustStores);
-                subject.probe = new ProcessProbe(subject.process.pid(), ticks);
-                Soak.awaitReady(subject.process, subject.name());
-                subject.settings = Settings.from(subject.process.environment());
+                subject.process.start();
+                subject.settings = Settings.from(subject.process.function().environment());
                 subject.atInitEnd = subject.read();
             }
             for (Subject subject : subjects) {
@@ -227,31 +188,20 @@ final class BatchBench {
                 }
             }
             for (Subject subject : subjects) {
-                List<String> violations = new ArrayList<>(subject.process.violations());
-                subject.kinesisVideo.violations().forEach(v -> violations.add("Kinesis Video: " + v));
-                if (!violations.isEmpty()) {
-                    throw new RunFailed(subject.name() + ": the run broke a protocol: "
-                            + violations.subList(0, Math.min(5, violations.size())) + " (" + violations.size()
-                            + " in all)");
-                }
-                if (subject.tls.accepted() == 0) {
-                    throw new RunFailed(subject.name() + ": its endpoint counted no accepted connection, so the"
-                            + " connection counts cannot be trusted");
-                }
+                subject.process.checkProtocolsKept();
                 results.add(subject.result(subject.read(), turns.getFirst().size(),
-                        endpointProblems(plan.joins(), joinsSeen(subject.kinesisVideo.requests()))));
+                        endpointProblems(plan.joins(), joinsSeen(subject.process.kinesisVideo().requests()))));
             }
         } catch (RunFailed e) {
             progress.println("bench: " + e.getMessage());
             return 1;
         } finally {
-            subjects.forEach(Subject::close);
+            subjects.forEach(subject -> subject.process.close());
         }
 
         BatchReport report = new BatchReport(options, plan, results);
         out.print(report.table());
-        Files.createDirectories(options.out().toAbsolutePath().getParent());
-        JSON.writerWithDefaultPrettyPrinter().writeValue(options.out().toFile(), report.json());
+        Reports.writeJson(options, report.json());
         progress.println("bench: results in " + options.root().relativize(options.out()));
         boolean allChecked = results.stream().allMatch(r -> r.allChecked(plan.joins().size()));
         if (!allChecked) {
@@ -275,20 +225,12 @@ final class BatchBench {
             case BATCH -> checkBatch(subject, joins, invoke(subject, batchEvent(joins), "turn " + (t + 1)).answer());
         }
         double seconds = (System.nanoTime() - started) / 1e9;
-        subject.turns.add(new Turn(seconds, subject.probe.cpuMillis(), subject.tls.accepted()));
+        subject.turns.add(new Turn(seconds, subject.process.probe().cpuMillis(), subject.process.accepted()));
         subject.joinsMade += joins.size();
     }
 
     private static Invocation invoke(Subject subject, byte[] event, String which) {
-        Invocation invocation;
-        try {
-            invocation = subject.process.invoke(event, ColdStartBenchmark.INVOKE_TIMEOUT).invocation();
-        } catch (IllegalStateException e) {
-            throw new RunFailed(subject.name() + ": " + which + ": " + e.getMessage());
-        }
-        if (invocation.answer() instanceof Invocation.Abandoned abandoned) {
-            throw new RunFailed(subject.name() + ": " + which + " got no answer: " + abandoned.reason());
-        }
+        Invocation invocation = subject.process.invoke(event, which);
         subject.invocationMs.add(invocation.duration().toNanos() / 1e6);
         return invocation;
     }

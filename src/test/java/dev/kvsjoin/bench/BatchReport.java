@@ -2,6 +2,7 @@ package dev.kvsjoin.bench;
 
 import dev.kvsjoin.bench.BatchBench.Mode;
 import dev.kvsjoin.bench.BatchBench.Result;
+import dev.kvsjoin.bench.Reports.Unit;
 import java.util.ArrayList;
 import java.util.IntSummaryStatistics;
 import java.util.LinkedHashMap;
@@ -16,8 +17,6 @@ import java.util.function.ToDoubleBiFunction;
  * the JSON document with every invocation's time.
  */
 final class BatchReport {
-
-    private enum Unit { MS, S, PER_SECOND, RATE, COUNT, MIB }
 
     /** One row: its label, its key in the JSON document, its unit, its value for a process that made {@code N} joins. */
     private record Metric(String label, String key, Unit unit, ToDoubleBiFunction<Result, Integer> value) {
@@ -113,8 +112,8 @@ final class BatchReport {
         List<List<String>> rows = new ArrayList<>();
         for (Metric metric : METRICS) {
             List<String> row = new ArrayList<>(List.of(metric.label()));
-            results.forEach(r -> row.add(format(value(metric, r), metric.unit())));
-            ratios.values().forEach(pair -> row.add(ratio(value(metric, pair[0]), value(metric, pair[1]))));
+            results.forEach(r -> row.add(Reports.format(value(metric, r), metric.unit())));
+            ratios.values().forEach(pair -> row.add(Reports.ratio(value(metric, pair[0]), value(metric, pair[1]))));
             rows.add(row);
         }
         IntSummaryStatistics perBatch = channelsPerBatch();
@@ -130,9 +129,8 @@ final class BatchReport {
                         ? Integer.toString(perBatch.getMin()) : perBatch.getMin() + " to " + perBatch.getMax(),
                 results.size() > 1 ? "s taking turns," : "",
                 options.cpu() < 0 ? "(none)" : Integer.toString(options.cpu()), System.getProperty("java.version"),
-                Report.baselineNote(options),
-                options.functionEnv().isEmpty() ? "" : ", function environment " + options.functionEnv()));
-        text.append(Report.align(header, rows));
+                Reports.baselineNote(options), Reports.functionEnvNote(options)));
+        text.append(Reports.align(header, rows));
         text.append('\n');
         for (Result result : results) {
             text.append(checkLine(result)).append('\n');
@@ -173,15 +171,10 @@ final class BatchReport {
         meta.put("trigger", "direct invoke");
         meta.put("cpu", options.cpu());
         meta.put("jdk", System.getProperty("java.version"));
-        meta.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
-                + System.getProperty("os.arch"));
+        meta.put("os", Reports.os());
         meta.put("functionEnv", options.functionEnv());
         if (options.baseline() != null) {
-            Map<String, Object> baseline = new LinkedHashMap<>();
-            baseline.put("ref", options.baseline().ref());
-            baseline.put("commit", options.baseline().commit());
-            baseline.put("env", options.baselineEnv());
-            meta.put("baseline", baseline);
+            meta.put("baseline", Reports.baselineJson(options));
         }
         root.put("meta", meta);
         Map<String, Object> planned = new LinkedHashMap<>();
@@ -207,7 +200,7 @@ final class BatchReport {
             }
             for (Metric metric : METRICS) {
                 double value = value(metric, result);
-                process.put(metric.key(), Double.isNaN(value) || Double.isInfinite(value) ? null : value);
+                process.put(metric.key(), Reports.jsonNumber(value));
             }
             process.put("joined", result.joined());
             process.put("problems", result.problems());
@@ -225,36 +218,11 @@ final class BatchReport {
         ratios().forEach((name, pair) -> {
             Map<String, Object> each = new LinkedHashMap<>();
             for (Metric metric : METRICS) {
-                each.put(metric.key(), ratioValue(value(metric, pair[0]), value(metric, pair[1])));
+                each.put(metric.key(), Reports.ratioValue(value(metric, pair[0]), value(metric, pair[1])));
             }
             ratios.put(name, each);
         });
         root.put("ratios", ratios);
         return root;
-    }
-
-    private static Double ratioValue(double top, double bottom) {
-        return Double.isNaN(top) || Double.isNaN(bottom) || bottom == 0 ? null : top / bottom;
-    }
-
-    private static String ratio(double top, double bottom) {
-        Double value = ratioValue(top, bottom);
-        return value == null ? "-" : String.format(Locale.ROOT, "%.2fx", value);
-    }
-
-    private static String format(double value, Unit unit) {
-        if (Double.isNaN(value) || Double.isInfinite(value)) {
-            return "-";
-        }
-        return switch (unit) {
-            case COUNT -> String.format(Locale.ROOT, "%,d", Math.round(value));
-            case MIB -> String.format(Locale.ROOT, "%.1f", value);
-            case S -> String.format(Locale.ROOT, "%.2f", value);
-            case PER_SECOND -> String.format(Locale.ROOT, "%,.1f", value);
-            case RATE -> String.format(Locale.ROOT, "%.3f", value);
-            case MS -> Math.abs(value) >= 100 ? String.format(Locale.ROOT, "%,d", Math.round(value))
-                    : Math.abs(value) >= 10 ? String.format(Locale.ROOT, "%.1f", value)
-                    : String.format(Locale.ROOT, "%.2f", value);
-        };
     }
 }

@@ -10,6 +10,7 @@ import dev.kvsjoin.testing.Recorded;
 import dev.kvsjoin.testing.Tls;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -100,6 +101,26 @@ public final class ColdStartBenchmark {
         return env;
     }
 
+    /**
+     * A process of {@code build} against the Kinesis Video endpoint at {@code kinesisVideoEndpoint}, as every run of
+     * the benchmarks starts: Lambda's flags and environment, the JVM trust store with the loopback certificate, the
+     * build's own trust store (the function trusts its bundled Amazon roots, not the JVM's store: the same roots plus
+     * the loopback) and the command line's settings, pinned to {@code --cpu}.
+     */
+    static FunctionProcess.Builder processBuilder(Build build, URI kinesisVideoEndpoint, Options options, Tls tls,
+                                                  Map<String, Path> trustStores) {
+        FunctionProcess.Builder builder = FunctionProcess.builder()
+                .projectDir(build.projectDir())
+                .initType(options.primed() ? FunctionProcess.InitType.SNAP_START : FunctionProcess.InitType.ON_DEMAND)
+                .kinesisVideoEndpoint(kinesisVideoEndpoint)
+                .jvmFlags(tls.trustStoreFlags().toArray(String[]::new));
+        environment(build, options, trustStores).forEach(builder::environment);
+        if (options.cpu() >= 0) {
+            builder.commandPrefix("taskset", "-c", Integer.toString(options.cpu()));
+        }
+        return builder;
+    }
+
     public static void main(String[] args) throws Exception {
         if (List.of(args).contains("--help") || List.of(args).contains("-h")) {
             System.out.println(Options.USAGE);
@@ -172,8 +193,7 @@ public final class ColdStartBenchmark {
         out.print(report.table());
         out.print(report.classBreakdown(Build.FUNCTION, 15));
         out.print(report.classDifferences(15));
-        Files.createDirectories(options.out().toAbsolutePath().getParent());
-        JSON.writerWithDefaultPrettyPrinter().writeValue(options.out().toFile(), report.json());
+        Reports.writeJson(options, report.json());
         progress.println("bench: results in " + options.root().relativize(options.out())
                 + "; chart: python3 bench/chart.py " + options.root().relativize(options.out())
                 + "; class-load logs of every run in " + options.root().relativize(runsDir));
@@ -186,18 +206,10 @@ public final class ColdStartBenchmark {
         Files.deleteIfExists(classLog.file());
         kinesisVideo.reset();
         kinesisVideo.addChannel(channelArn);
-        FunctionProcess.Builder builder = FunctionProcess.builder()
-                .projectDir(build.projectDir())
-                .initType(options.primed() ? FunctionProcess.InitType.SNAP_START : FunctionProcess.InitType.ON_DEMAND)
-                .kinesisVideoEndpoint(kinesisVideo.controlEndpoint())
-                .jvmFlags(tls.trustStoreFlags().toArray(String[]::new));
-        // The function trusts its bundled Amazon roots, not the JVM's store: the same roots plus the loopback.
-        environment(build, options, trustStores).forEach(builder::environment);
+        FunctionProcess.Builder builder = processBuilder(build, kinesisVideo.controlEndpoint(), options, tls,
+                trustStores);
         if (options.classLog()) {
             builder.jvmFlags(classLog.jvmFlag());
-        }
-        if (options.cpu() >= 0) {
-            builder.commandPrefix("taskset", "-c", Integer.toString(options.cpu()));
         }
         try (FunctionProcess function = builder.start()) {
             ProcessProbe probe = new ProcessProbe(function.pid(), clockTicks);

@@ -1,5 +1,6 @@
 package dev.kvsjoin.bench;
 
+import dev.kvsjoin.bench.Reports.Unit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -14,8 +15,6 @@ import java.util.function.ToDoubleFunction;
  * reads.
  */
 final class Report {
-
-    private enum Unit { MS, COUNT, MIB }
 
     /** One row: its label, its key in the JSON document's medians and ratios, its unit, how to read it. */
     private record Metric(String label, String key, Unit unit, ToDoubleFunction<RunResult> value) {
@@ -116,8 +115,8 @@ final class Report {
             row.add(metric.label());
             for (String build : builds) {
                 Summary s = Summary.of(values(build, metric.value()));
-                row.add(format(s.median(), metric.unit()) + " (" + format(s.min(), metric.unit()) + ".."
-                        + format(s.max(), metric.unit()) + ")");
+                row.add(Reports.format(s.median(), metric.unit()) + " (" + Reports.format(s.min(), metric.unit())
+                        + ".." + Reports.format(s.max(), metric.unit()) + ")");
             }
             ratios.forEach(ratio -> row.add(ratio(medians.get(metric.key()), ratio)));
             rows.add(row);
@@ -138,19 +137,9 @@ final class Report {
                         + " function JVM pinned to CPU %s, JDK %s%s%s%n%n",
                 options.primed() ? "primed (SnapStart hooks run before the first event)" : "on-demand", runsPerBuild,
                 options.warm(), options.cpu() < 0 ? "(none)" : Integer.toString(options.cpu()),
-                System.getProperty("java.version"), baselineNote(options),
-                options.functionEnv().isEmpty() ? "" : ", function environment " + options.functionEnv()));
-        text.append(align(header, rows));
+                System.getProperty("java.version"), Reports.baselineNote(options), Reports.functionEnvNote(options)));
+        text.append(Reports.align(header, rows));
         return text.toString();
-    }
-
-    /** {@code , baseline main (8a5273e)} and its environment, or nothing without a baseline. */
-    static String baselineNote(Options options) {
-        if (options.baseline() == null) {
-            return "";
-        }
-        return ", baseline " + options.baseline().ref() + " (" + ColdStartBenchmark.shortCommit(options.baseline())
-                + ")" + (options.baselineEnv().isEmpty() ? "" : " with environment " + options.baselineEnv());
     }
 
     /**
@@ -184,7 +173,7 @@ final class Report {
         if (rows.isEmpty()) {
             text.append("(none: every package loads as many classes)\n");
         } else {
-            text.append(align(List.of("package", "baseline", "function", "difference"), rows));
+            text.append(Reports.align(List.of("package", "baseline", "function", "difference"), rows));
         }
         return text.toString();
     }
@@ -200,10 +189,10 @@ final class Report {
         text.append(String.format(Locale.ROOT, "%nWhere the %s's classes come from (round %d: %d by init end, %d"
                         + " during the first invocation)%n%n", build, run.round(), run.classesAtInitEnd(),
                 run.classesDuringFirstInvocation()));
-        text.append(align(List.of("package", "by init end", "first invocation", "total"),
+        text.append(Reports.align(List.of("package", "by init end", "first invocation", "total"),
                 rows(loaded, run, ClassLoadLog.Loaded::packageName, top)));
         text.append('\n');
-        text.append(align(List.of("source", "by init end", "first invocation", "total"),
+        text.append(Reports.align(List.of("source", "by init end", "first invocation", "total"),
                 rows(loaded, run, ClassLoadLog.Loaded::origin, top)));
         return text.toString();
     }
@@ -243,23 +232,18 @@ final class Report {
         meta.put("cpu", options.cpu());
         meta.put("classLog", options.classLog());
         meta.put("jdk", System.getProperty("java.version"));
-        meta.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
-                + System.getProperty("os.arch"));
+        meta.put("os", Reports.os());
         meta.put("driverAvailableProcessors", Runtime.getRuntime().availableProcessors());
         meta.put("functionEnv", options.functionEnv());
         if (options.baseline() != null) {
-            Map<String, Object> baseline = new LinkedHashMap<>();
-            baseline.put("ref", options.baseline().ref());
-            baseline.put("commit", options.baseline().commit());
-            baseline.put("env", options.baselineEnv());
-            meta.put("baseline", baseline);
+            meta.put("baseline", Reports.baselineJson(options));
         }
         root.put("meta", meta);
         Map<String, Map<String, Double>> medians = medians();
         Map<String, Object> medianJson = new LinkedHashMap<>();
         medians.forEach((key, perBuild) -> {
             Map<String, Object> values = new LinkedHashMap<>();
-            perBuild.forEach((build, value) -> values.put(build, nullIfNaN(value)));
+            perBuild.forEach((build, value) -> values.put(build, Reports.jsonNumber(value)));
             medianJson.put(key, values);
         });
         root.put("medians", medianJson);
@@ -293,9 +277,9 @@ final class Report {
             run.put("classesDuringFirstInvocation", countOrNull(r.classesDuringFirstInvocation()));
             run.put("peakRssKib", r.peakRssKibAtFirstResponse());
             run.put("warmCount", r.warmCount());
-            run.put("warmP50Ms", nullIfNaN(r.warmP50Ms()));
-            run.put("warmP99Ms", nullIfNaN(r.warmP99Ms()));
-            run.put("warmMaxMs", nullIfNaN(r.warmMaxMs()));
+            run.put("warmP50Ms", Reports.jsonNumber(r.warmP50Ms()));
+            run.put("warmP99Ms", Reports.jsonNumber(r.warmP99Ms()));
+            run.put("warmMaxMs", Reports.jsonNumber(r.warmMaxMs()));
             run.put("kinesisVideoCalls", r.kinesisVideoCalls());
             list.add(run);
         }
@@ -330,8 +314,7 @@ final class Report {
     }
 
     private static String ratio(Map<String, Double> medians, String ratio) {
-        Double value = ratioValue(medians, ratio);
-        return value == null ? "-" : String.format(Locale.ROOT, "%.2fx", value);
+        return Reports.ratioText(ratioValue(medians, ratio));
     }
 
     /** {@code top/bottom} of two builds' medians, or {@code null} when either is missing or the bottom is 0. */
@@ -339,23 +322,7 @@ final class Report {
         String[] pair = ratio.split("/");
         Double top = medians.get(pair[0]);
         Double bottom = medians.get(pair[1]);
-        if (top == null || bottom == null || Double.isNaN(top) || Double.isNaN(bottom) || bottom == 0) {
-            return null;
-        }
-        return top / bottom;
-    }
-
-    private static String format(double value, Unit unit) {
-        if (Double.isNaN(value)) {
-            return "-";
-        }
-        return switch (unit) {
-            case COUNT -> String.format(Locale.ROOT, "%,d", Math.round(value));
-            case MIB -> String.format(Locale.ROOT, "%.1f", value);
-            case MS -> Math.abs(value) >= 100 ? String.format(Locale.ROOT, "%,d", Math.round(value))
-                    : Math.abs(value) >= 10 ? String.format(Locale.ROOT, "%.1f", value)
-                    : String.format(Locale.ROOT, "%.2f", value);
-        };
+        return top == null || bottom == null ? null : Reports.ratioValue(top, bottom);
     }
 
     /** A class count, or NaN when classes were not logged. */
@@ -365,33 +332,5 @@ final class Report {
 
     private static Integer countOrNull(int count) {
         return count < 0 ? null : count;
-    }
-
-    private static Object nullIfNaN(double value) {
-        return Double.isNaN(value) ? null : value;
-    }
-
-    /** Left-aligns the first column, right-aligns the others. */
-    static String align(List<String> header, List<List<String>> rows) {
-        int[] widths = new int[header.size()];
-        List<List<String>> all = new ArrayList<>();
-        all.add(header);
-        all.addAll(rows);
-        for (List<String> row : all) {
-            for (int i = 0; i < row.size(); i++) {
-                widths[i] = Math.max(widths[i], row.get(i).length());
-            }
-        }
-        StringBuilder text = new StringBuilder();
-        for (List<String> row : all) {
-            StringBuilder line = new StringBuilder();
-            for (int i = 0; i < row.size(); i++) {
-                String cell = row.get(i);
-                String pad = " ".repeat(widths[i] - cell.length());
-                line.append(i == 0 ? cell + pad : "  " + pad + cell);
-            }
-            text.append(line.toString().stripTrailing()).append('\n');
-        }
-        return text.toString();
     }
 }

@@ -4,13 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kvsjoin.bench.ColdStartBenchmark.RunFailed;
-import dev.kvsjoin.testing.FunctionProcess;
 import dev.kvsjoin.testing.FunctionTemplate;
 import dev.kvsjoin.testing.Invocation;
 import dev.kvsjoin.testing.LocalKinesisVideo;
-import dev.kvsjoin.testing.Operation;
-import dev.kvsjoin.testing.Recorded;
-import dev.kvsjoin.testing.Tls;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -71,57 +67,38 @@ final class Soak {
         }
     }
 
-    /** One build's process, its endpoint and what has been measured so far. */
-    private static final class Subject implements AutoCloseable {
-        final Build build;
-        final CountingTls tls;
-        final LocalKinesisVideo kinesisVideo;
+    /** One build's process and what has been measured so far. */
+    private static final class Subject {
+        final MeasuredProcess process;
         final double[] latenciesMs;
         final Map<String, Integer> otherAnswers = new TreeMap<>();
         final List<Sample> samples = new ArrayList<>();
-        FunctionProcess process;
-        ProcessProbe probe;
         double firstInvocationMs;
         int ok;
 
-        Subject(Build build, CountingTls tls, LocalKinesisVideo kinesisVideo, int invocations) {
-            this.build = build;
-            this.tls = tls;
-            this.kinesisVideo = kinesisVideo;
+        Subject(MeasuredProcess process, int invocations) {
+            this.process = process;
             this.latenciesMs = new double[invocations];
         }
 
         Sample sample(int invocations) throws IOException {
+            ProcessProbe probe = process.probe();
             ProcessProbe.Status status = probe.status();
             Map<Integer, Integer> connections = probe.establishedByRemotePort();
+            LocalKinesisVideo kinesisVideo = process.kinesisVideo();
             int toKinesisVideo = connections.getOrDefault(kinesisVideo.controlEndpoint().getPort(), 0)
                     + connections.getOrDefault(kinesisVideo.webrtcEndpoint().getPort(), 0);
-            int lookups = 0;
-            int joins = 0;
-            for (Recorded request : kinesisVideo.requests()) {
-                switch (request.operation()) {
-                    case GET_SIGNALING_CHANNEL_ENDPOINT -> lookups++;
-                    case JOIN_STORAGE_SESSION_AS_VIEWER -> joins++;
-                }
-            }
+            MeasuredProcess.Calls calls = process.calls();
             Sample sample = new Sample(invocations, probe.cpuMillis(), status.rssKib(), status.peakRssKib(),
                     status.threads(), probe.openFiles(), connections.values().stream().mapToInt(Integer::intValue)
-                    .sum(), toKinesisVideo, lookups, joins, tls.accepted());
+                    .sum(), toKinesisVideo, calls.lookups(), calls.joins(), process.accepted());
             samples.add(sample);
             return sample;
         }
 
         Result result(String cacheSize) {
-            return new Result(build.name(), cacheSize, firstInvocationMs, latenciesMs, ok, Map.copyOf(otherAnswers),
+            return new Result(process.name(), cacheSize, firstInvocationMs, latenciesMs, ok, Map.copyOf(otherAnswers),
                     List.copyOf(samples));
-        }
-
-        @Override
-        public void close() {
-            if (process != null) {
-                process.close();
-            }
-            kinesisVideo.close();
         }
     }
 
@@ -131,15 +108,7 @@ final class Soak {
     /** Runs the soak; returns the exit status (1 when a run failed or an answer was not a 200). */
     static int run(Options options, PrintStream out, PrintStream progress) throws Exception {
         Options.Soak soak = options.soak();
-        Path outDir = options.root().resolve("bench/out");
-        List<Build> builds = new ArrayList<>();
-        for (Build build : Build.functions(options.root(),
-                options.baseline() == null ? null : options.baseline().dir())) {
-            builds.add(build.snapshot(outDir.resolve("artifacts")));
-        }
-        ColdStartBenchmark.checkSameLambdaSettings(builds, progress);
-        Tls tls = Tls.create(outDir.resolve("tls"));
-        Map<String, Path> trustStores = ColdStartBenchmark.trustStores(tls, builds);
+        MeasuredProcess.Session session = MeasuredProcess.Session.prepare(options, progress);
         List<String> channels = channels(soak.channels(), soak.regions());
         byte[] template = Files.readAllBytes(options.root().resolve(ColdStartBenchmark.EVENT));
         // Client ids of the sample's IAM caller, as the default client id binding requires.
@@ -151,10 +120,9 @@ final class Soak {
         }
         int[] sequence = sequence(soak);
         NavigableSet<Integer> readings = readingPoints(soak.invocations(), soak.window());
-        long ticks = ProcessProbe.clockTicksPerSecond();
         Map<String, String> cacheSizes = new TreeMap<>();
-        for (Build build : builds) {
-            cacheSizes.put(build.name(), cacheSize(build, options, trustStores));
+        for (Build build : session.builds()) {
+            cacheSizes.put(build.name(), cacheSize(build, options, session.trustStores()));
             noteSmallSoak(build, cacheSizes.get(build.name()), soak, progress);
         }
 
@@ -162,20 +130,17 @@ final class Soak {
         long started;
         long finished;
         try {
-            for (Build build : builds) {
-                CountingTls counting = new CountingTls(tls.serverContext());
-                LocalKinesisVideo kinesisVideo = LocalKinesisVideo.startHttps(counting.context());
-                subjects.add(new Subject(build, counting, kinesisVideo, soak.invocations()));
-                channels.forEach(kinesisVideo::addChannel);
+            for (Build build : session.builds()) {
+                subjects.add(new Subject(session.open(build, build.name(), channels), soak.invocations()));
             }
             progress.printf("bench: soak, %s mode: %d builds, 1 + %,d invocations each over %d channels in %s,"
                             + " %s order, windows of %,d, function CPU %s, JDK %s%s%n",
-                    options.primed() ? "primed (SnapStart)" : "on-demand", builds.size(), soak.invocations(),
+                    options.primed() ? "primed (SnapStart)" : "on-demand", session.builds().size(), soak.invocations(),
                     soak.channels(), String.join(", ", soak.regions()), soak.order().name().toLowerCase(Locale.ROOT),
                     soak.window(), options.cpu() < 0 ? "not pinned" : Integer.toString(options.cpu()),
-                    System.getProperty("java.version"), Report.baselineNote(options));
+                    System.getProperty("java.version"), Reports.baselineNote(options));
             for (Subject subject : subjects) {
-                start(subject, options, tls, trustStores, ticks);
+                subject.process.start();
             }
             started = System.nanoTime();
             for (Subject subject : subjects) {
@@ -196,30 +161,19 @@ final class Soak {
             }
             finished = System.nanoTime();
             for (Subject subject : subjects) {
-                List<String> violations = new ArrayList<>(subject.process.violations());
-                subject.kinesisVideo.violations().forEach(v -> violations.add("Kinesis Video: " + v));
-                if (!violations.isEmpty()) {
-                    throw new RunFailed(subject.build.name() + ": the soak broke a protocol: "
-                            + violations.subList(0, Math.min(5, violations.size())) + " (" + violations.size()
-                            + " in all)");
-                }
-                if (subject.tls.accepted() == 0) {
-                    throw new RunFailed(subject.build.name() + ": its endpoint counted no accepted connection, so"
-                            + " the connection counts cannot be trusted");
-                }
+                subject.process.checkProtocolsKept();
             }
         } catch (RunFailed e) {
             progress.println("bench: " + e.getMessage());
             return 1;
         } finally {
-            subjects.forEach(Subject::close);
+            subjects.forEach(subject -> subject.process.close());
         }
 
-        List<Result> results = subjects.stream().map(s -> s.result(cacheSizes.get(s.build.name()))).toList();
+        List<Result> results = subjects.stream().map(s -> s.result(cacheSizes.get(s.process.name()))).toList();
         SoakReport report = new SoakReport(options, results, (finished - started) / 1e9);
         out.print(report.table());
-        Files.createDirectories(options.out().toAbsolutePath().getParent());
-        JSON.writerWithDefaultPrettyPrinter().writeValue(options.out().toFile(), report.json());
+        Reports.writeJson(options, report.json());
         progress.println("bench: results in " + options.root().relativize(options.out()));
         boolean allOk = results.stream().allMatch(r -> r.otherAnswers().isEmpty());
         if (!allOk) {
@@ -228,63 +182,19 @@ final class Soak {
         return allOk ? 0 : 1;
     }
 
-    /** Starts the build's process as the cold-start benchmark does (same flags, trust stores, pinning). */
-    private static void start(Subject subject, Options options, Tls tls, Map<String, Path> trustStores, long ticks)
-            throws IOException {
-        subject.process = start(subject.build, subject.kinesisVideo, options, tls, trustStores);
-        subject.probe = new ProcessProbe(subject.process.pid(), ticks);
-        awaitReady(subject.process, subject.build.name());
-    }
-
-    /**
-     * Starts a process of {@code build} against {@code kinesisVideo} as the cold-start benchmark does: Lambda's
-     * flags and environment, the build's trust store, the command line's settings, pinned to {@code --cpu}.
-     */
-    static FunctionProcess start(Build build, LocalKinesisVideo kinesisVideo, Options options, Tls tls,
-                                 Map<String, Path> trustStores) throws IOException {
-        FunctionProcess.Builder builder = FunctionProcess.builder()
-                .projectDir(build.projectDir())
-                .initType(options.primed() ? FunctionProcess.InitType.SNAP_START : FunctionProcess.InitType.ON_DEMAND)
-                .kinesisVideoEndpoint(kinesisVideo.controlEndpoint())
-                .jvmFlags(tls.trustStoreFlags().toArray(String[]::new));
-        ColdStartBenchmark.environment(build, options, trustStores).forEach(builder::environment);
-        if (options.cpu() >= 0) {
-            builder.commandPrefix("taskset", "-c", Integer.toString(options.cpu()));
-        }
-        return builder.start();
-    }
-
-    /** Waits for the process's init phase to end; a process that does not get there stops the session. */
-    static void awaitReady(FunctionProcess process, String name) {
-        try {
-            process.awaitReady(ColdStartBenchmark.INIT_TIMEOUT);
-        } catch (IllegalStateException e) {
-            throw new RunFailed(name + ": " + e.getMessage());
-        }
-    }
-
     /** One invocation, its answer counted; returns its duration in milliseconds. */
-    private static double invoke(Subject subject, byte[] event, String which) throws IOException {
-        Invocation invocation;
-        try {
-            invocation = subject.process.invoke(event, ColdStartBenchmark.INVOKE_TIMEOUT).invocation();
-        } catch (IllegalStateException e) {
-            throw new RunFailed(subject.build.name() + ": " + which + ": " + e.getMessage());
-        }
-        switch (invocation.answer()) {
-            case Invocation.Response response -> {
-                int status = statusCode(response.body());
-                if (status == 200) {
-                    subject.ok++;
-                } else {
-                    subject.otherAnswers.merge(status < 0 ? "response without a statusCode" : "status " + status, 1,
-                            Integer::sum);
-                }
+    private static double invoke(Subject subject, byte[] event, String which) {
+        Invocation invocation = subject.process.invoke(event, which);
+        if (invocation.answer() instanceof Invocation.Error error) {
+            subject.otherAnswers.merge("error " + error.runtimeErrorType(), 1, Integer::sum);
+        } else {
+            int status = statusCode(invocation.responseBody());
+            if (status == 200) {
+                subject.ok++;
+            } else {
+                subject.otherAnswers.merge(status < 0 ? "response without a statusCode" : "status " + status, 1,
+                        Integer::sum);
             }
-            case Invocation.Error error -> subject.otherAnswers.merge("error " + error.runtimeErrorType(), 1,
-                    Integer::sum);
-            case Invocation.Abandoned abandoned -> throw new RunFailed(subject.build.name() + ": " + which
-                    + " got no answer: " + abandoned.reason());
         }
         return invocation.duration().toNanos() / 1e6;
     }
@@ -373,7 +283,7 @@ final class Soak {
         double[] recent = Arrays.copyOfRange(subject.latenciesMs, from, to);
         return String.format(Locale.ROOT, "soak %,6d/%,d  %-8s p50 %6.2f ms  p99 %6.2f ms  rss %6.1f MiB  threads %3d"
                         + "  tcp %2d (kv %2d)  fds %4d  lookups %,6d / joins %,6d  accepted %,d",
-                to, total, subject.build.name(), Summary.percentile(recent, 50), Summary.percentile(recent, 99),
+                to, total, subject.process.name(), Summary.percentile(recent, 50), Summary.percentile(recent, 99),
                 sample.rssKib() / 1024.0, sample.threads(), sample.connections(), sample.kinesisVideoConnections(),
                 sample.openFiles(), sample.lookups(), sample.joins(), sample.accepted());
     }

@@ -1,5 +1,6 @@
 package dev.kvsjoin.bench;
 
+import dev.kvsjoin.bench.Reports.Unit;
 import dev.kvsjoin.bench.Soak.Result;
 import dev.kvsjoin.bench.Soak.Sample;
 import java.util.ArrayList;
@@ -40,8 +41,6 @@ final class SoakReport {
                     result.sample(0));
         }
     }
-
-    private enum Unit { MS, MIB, COUNT, RATE }
 
     private record Metric(String label, String key, Unit unit, ToDoubleFunction<Window> value) {
     }
@@ -103,10 +102,10 @@ final class SoakReport {
                 double first = metric.value().applyAsDouble(first(result));
                 double last = metric.value().applyAsDouble(last(result));
                 List<String> row = new ArrayList<>(List.of(result == results.getFirst() ? metric.label() : "",
-                        result.build(), format(after, metric.unit()), format(first, metric.unit()),
-                        format(last, metric.unit()), ratio(last, first)));
+                        result.build(), Reports.format(after, metric.unit()), Reports.format(first, metric.unit()),
+                        Reports.format(last, metric.unit()), Reports.ratio(last, first)));
                 if (baseline != null) {
-                    row.add(result == results.getLast() ? ratio(metric.value().applyAsDouble(last(function)),
+                    row.add(result == results.getLast() ? Reports.ratio(metric.value().applyAsDouble(last(function)),
                             metric.value().applyAsDouble(last(baseline))) : "");
                 }
                 rows.add(row);
@@ -122,9 +121,8 @@ final class SoakReport {
                 soak.order() == Options.Soak.Order.RANDOM ? " (seed " + soak.seed() + ")" : "", cacheSizes(),
                 soak.window(), results.size() > 1 ? "s taking turns," : "",
                 options.cpu() < 0 ? "(none)" : Integer.toString(options.cpu()),
-                System.getProperty("java.version"), Report.baselineNote(options),
-                options.functionEnv().isEmpty() ? "" : ", function environment " + options.functionEnv()));
-        text.append(Report.align(header, rows));
+                System.getProperty("java.version"), Reports.baselineNote(options), Reports.functionEnvNote(options)));
+        text.append(Reports.align(header, rows));
         text.append('\n');
         for (Result result : results) {
             Sample end = result.sample(soak.invocations());
@@ -132,7 +130,7 @@ final class SoakReport {
                             + " Kinesis Video saw %,d lookups and %,d joins (%.2f lookups per join), accepted %,d"
                             + " connections%n", result.build(), result.answered(), result.ok(),
                     result.otherAnswers().isEmpty() ? "none other" : "other: " + result.otherAnswers(),
-                    format(result.firstInvocationMs(), Unit.MS), end.lookups(), end.joins(),
+                    Reports.format(result.firstInvocationMs(), Unit.MS), end.lookups(), end.joins(),
                     end.joins() == 0 ? Double.NaN : end.lookups() / (double) end.joins(), end.accepted()));
         }
         text.append(String.format(Locale.ROOT, "%,d invocations in %.1f s%n",
@@ -164,16 +162,11 @@ final class SoakReport {
         meta.put("seed", soak.seed());
         meta.put("cpu", options.cpu());
         meta.put("jdk", System.getProperty("java.version"));
-        meta.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
-                + System.getProperty("os.arch"));
+        meta.put("os", Reports.os());
         meta.put("seconds", seconds);
         meta.put("functionEnv", options.functionEnv());
         if (options.baseline() != null) {
-            Map<String, Object> baseline = new LinkedHashMap<>();
-            baseline.put("ref", options.baseline().ref());
-            baseline.put("commit", options.baseline().commit());
-            baseline.put("env", options.baselineEnv());
-            meta.put("baseline", baseline);
+            meta.put("baseline", Reports.baselineJson(options));
         }
         root.put("meta", meta);
         Map<String, Object> builds = new LinkedHashMap<>();
@@ -196,7 +189,7 @@ final class SoakReport {
         for (Result result : results) {
             Map<String, Object> drift = new LinkedHashMap<>();
             for (Metric metric : METRICS) {
-                drift.put(metric.key(), ratioValue(metric.value().applyAsDouble(last(result)),
+                drift.put(metric.key(), Reports.ratioValue(metric.value().applyAsDouble(last(result)),
                         metric.value().applyAsDouble(first(result))));
             }
             ratios.put(result.build() + " last/first", drift);
@@ -209,7 +202,7 @@ final class SoakReport {
                 for (Metric metric : METRICS) {
                     Window f = which.equals("first") ? first(function) : last(function);
                     Window b = which.equals("first") ? first(baseline) : last(baseline);
-                    against.put(metric.key(), ratioValue(metric.value().applyAsDouble(f),
+                    against.put(metric.key(), Reports.ratioValue(metric.value().applyAsDouble(f),
                             metric.value().applyAsDouble(b)));
                 }
                 ratios.put("function/baseline " + which, against);
@@ -225,31 +218,8 @@ final class SoakReport {
         values.put("to", window.to());
         for (Metric metric : METRICS) {
             double value = metric.value().applyAsDouble(window);
-            values.put(metric.key(), Double.isNaN(value) ? null : value);
+            values.put(metric.key(), Reports.jsonNumber(value));
         }
         return values;
-    }
-
-    private static Double ratioValue(double top, double bottom) {
-        return Double.isNaN(top) || Double.isNaN(bottom) || bottom == 0 ? null : top / bottom;
-    }
-
-    private static String ratio(double top, double bottom) {
-        Double value = ratioValue(top, bottom);
-        return value == null ? "-" : String.format(Locale.ROOT, "%.2fx", value);
-    }
-
-    private static String format(double value, Unit unit) {
-        if (Double.isNaN(value)) {
-            return "-";
-        }
-        return switch (unit) {
-            case COUNT -> String.format(Locale.ROOT, "%,d", Math.round(value));
-            case MIB -> String.format(Locale.ROOT, "%.1f", value);
-            case RATE -> String.format(Locale.ROOT, "%.3f", value);
-            case MS -> Math.abs(value) >= 100 ? String.format(Locale.ROOT, "%,d", Math.round(value))
-                    : Math.abs(value) >= 10 ? String.format(Locale.ROOT, "%.1f", value)
-                    : String.format(Locale.ROOT, "%.2f", value);
-        };
     }
 }

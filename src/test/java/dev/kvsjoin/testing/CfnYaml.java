@@ -12,6 +12,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * Reads a CloudFormation YAML template into a JSON tree, turning short-form intrinsics into their long form
@@ -31,6 +33,17 @@ public final class CfnYaml {
         } catch (IOException e) {
             throw new UncheckedIOException(path + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The template's resources of {@code type}, by logical id, in template order. */
+    public static Map<String, JsonNode> resourcesOfType(JsonNode template, String type) {
+        Map<String, JsonNode> found = new LinkedHashMap<>();
+        template.path("Resources").properties().forEach(e -> {
+            if (e.getValue().path("Type").asText().equals(type)) {
+                found.put(e.getKey(), e.getValue());
+            }
+        });
+        return found;
     }
 
     private static JsonNode node(YAMLParser parser) throws IOException {

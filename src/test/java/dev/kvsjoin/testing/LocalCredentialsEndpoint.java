@@ -1,7 +1,5 @@
 package dev.kvsjoin.testing;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
-
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
@@ -9,7 +7,6 @@ import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,8 +32,7 @@ final class LocalCredentialsEndpoint implements AutoCloseable {
     private final AtomicInteger served = new AtomicInteger();
     private final List<String> violations = new CopyOnWriteArrayList<>();
 
-    private LocalCredentialsEndpoint(HttpServer server, FunctionProcess.Credentials credentials, String token) {
-        this.server = server;
+    private LocalCredentialsEndpoint(FunctionProcess.Credentials credentials, String token) throws IOException {
         this.token = token;
         Map<String, String> fields = new LinkedHashMap<>();
         fields.put("AccessKeyId", credentials.accessKeyId());
@@ -48,13 +44,11 @@ final class LocalCredentialsEndpoint implements AutoCloseable {
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }
-        server.createContext("/", this::handle);
-        server.start();
+        this.server = LoopbackHttp.start("/", this::handle, null);
     }
 
     static LocalCredentialsEndpoint start(FunctionProcess.Credentials credentials, String token) throws IOException {
-        return new LocalCredentialsEndpoint(HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0),
-                credentials, token);
+        return new LocalCredentialsEndpoint(credentials, token);
     }
 
     /** The value of {@code AWS_CONTAINER_CREDENTIALS_FULL_URI}. */
@@ -86,15 +80,12 @@ final class LocalCredentialsEndpoint implements AutoCloseable {
                 violations.add("credentials request " + RequestCheck.shape(exchange.getRequestMethod()) + " "
                         + RequestCheck.shape(exchange.getRequestURI().getPath())
                         + (authorised ? "" : " without the authorization token"));
-                byte[] body = "{\"message\":\"denied\"}".getBytes(UTF_8);
-                exchange.sendResponseHeaders(route ? 401 : 404, body.length);
-                exchange.getResponseBody().write(body);
+                LoopbackHttp.sendJson(exchange, route ? 401 : 404, "{\"message\":\"denied\"}");
                 return;
             }
             served.incrementAndGet();
             exchange.getResponseHeaders().set("Content-Type", "application/json");
-            exchange.sendResponseHeaders(200, document.length);
-            exchange.getResponseBody().write(document);
+            LoopbackHttp.send(exchange, 200, document);
         }
     }
 }

@@ -182,8 +182,7 @@ public final class LocalHttpApi implements AutoCloseable {
         if (root.path("isBase64Encoded").asBoolean(false)) {
             byte[] bytes = Base64.getDecoder().decode(body);
             headers.forEach((name, value) -> exchange.getResponseHeaders().set(name, value));
-            exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
-            exchange.getResponseBody().write(bytes);
+            LoopbackHttp.send(exchange, status, bytes);
             return status;
         }
         send(exchange, status, headers, body);
@@ -192,10 +191,8 @@ public final class LocalHttpApi implements AutoCloseable {
 
     private static void send(HttpExchange exchange, int status, Map<String, String> headers, String body)
             throws IOException {
-        byte[] bytes = body.getBytes(UTF_8);
         headers.forEach((name, value) -> exchange.getResponseHeaders().set(name, value));
-        exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
-        exchange.getResponseBody().write(bytes);
+        LoopbackHttp.send(exchange, status, body.getBytes(UTF_8));
     }
 
     /** The body as text when it is valid UTF-8, else {@code null} (API Gateway then base64-encodes it). */

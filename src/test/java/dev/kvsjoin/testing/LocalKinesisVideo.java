@@ -225,11 +225,8 @@ public final class LocalKinesisVideo implements AutoCloseable {
             case Fault.Endpoint endpoint -> sendJson(exchange, 200, Map.of("ResourceEndpointList",
                     List.of(Map.of("Protocol", "WEBRTC", "ResourceEndpoint", endpoint.endpoint()))));
             case Fault.Body body -> {
-                byte[] bytes = body.body().getBytes(UTF_8);
-                exchange.getResponseHeaders().set("Content-Type", "application/json");
                 exchange.getResponseHeaders().set("x-amzn-RequestId", UUID.randomUUID().toString());
-                exchange.sendResponseHeaders(body.status(), bytes.length == 0 ? -1 : bytes.length);
-                exchange.getResponseBody().write(bytes);
+                LoopbackHttp.sendJson(exchange, body.status(), body.body());
             }
             case Fault.Truncated truncated -> {
                 byte[] bytes = JSON.writeValueAsBytes(endpointList("WEBRTC", webrtcEndpoint()));
@@ -275,11 +272,8 @@ public final class LocalKinesisVideo implements AutoCloseable {
     }
 
     private static void sendJson(HttpExchange exchange, int status, Object body) throws IOException {
-        byte[] bytes = JSON.writeValueAsBytes(body);
-        exchange.getResponseHeaders().set("Content-Type", "application/json");
         exchange.getResponseHeaders().set("x-amzn-RequestId", UUID.randomUUID().toString());
-        exchange.sendResponseHeaders(status, bytes.length);
-        exchange.getResponseBody().write(bytes);
+        LoopbackHttp.sendJson(exchange, status, JSON.writeValueAsString(body));
     }
 
     private static Map<String, List<String>> lowerCaseHeaders(HttpExchange exchange) {

@@ -5,7 +5,6 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -42,18 +41,15 @@ public final class LocalLambda implements AutoCloseable {
     private final Queue<String> serviceErrors = new ArrayDeque<>();
     private IntConsumer beforeInvocation = number -> { };
 
-    private LocalLambda(HttpServer server, FunctionProcess function, Duration wait) {
-        this.server = server;
+    private LocalLambda(FunctionProcess function, Duration wait) throws IOException {
         this.function = function;
         this.wait = wait;
-        server.createContext("/invoke", this::handle);
-        server.setExecutor(handlers);
-        server.start();
+        this.server = LoopbackHttp.start("/invoke", this::handle, handlers);
     }
 
     /** Starts the endpoint on a free loopback port. */
     public static LocalLambda start(FunctionProcess function, Duration wait) throws IOException {
-        return new LocalLambda(HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0), function, wait);
+        return new LocalLambda(function, wait);
     }
 
     public URI invokeUrl() {
@@ -145,12 +141,9 @@ public final class LocalLambda implements AutoCloseable {
 
     private static void send(HttpExchange exchange, int status, String body, boolean functionError)
             throws IOException {
-        byte[] bytes = body.getBytes(UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", "application/json");
         if (functionError) {
             exchange.getResponseHeaders().set("X-Amz-Function-Error", "Unhandled");
         }
-        exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
-        exchange.getResponseBody().write(bytes);
+        LoopbackHttp.sendJson(exchange, status, body);
     }
 }

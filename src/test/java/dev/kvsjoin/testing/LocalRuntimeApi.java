@@ -1,5 +1,6 @@
 package dev.kvsjoin.testing;
 
+import static dev.kvsjoin.testing.LoopbackHttp.sendJson;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import com.sun.net.httpserver.HttpExchange;
@@ -82,13 +83,10 @@ public final class LocalRuntimeApi implements AutoCloseable {
     private final AtomicReference<RuntimeError> restoreError = new AtomicReference<>();
     private volatile String abandonedBecause;
 
-    private LocalRuntimeApi(HttpServer server, String functionArn, Duration timeout) {
-        this.server = server;
+    private LocalRuntimeApi(String functionArn, Duration timeout) throws IOException {
         this.functionArn = functionArn;
         this.timeout = timeout;
-        server.createContext("/", this::handle);
-        server.setExecutor(handlers);
-        server.start();
+        this.server = LoopbackHttp.start("/", this::handle, handlers);
     }
 
     /**
@@ -101,7 +99,7 @@ public final class LocalRuntimeApi implements AutoCloseable {
         if (timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("timeout: must be positive (received " + timeout + ")");
         }
-        return new LocalRuntimeApi(HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0), functionArn, timeout);
+        return new LocalRuntimeApi(functionArn, timeout);
     }
 
     /** The value of {@code AWS_LAMBDA_RUNTIME_API}: host and port, without a scheme. */
@@ -215,18 +213,18 @@ public final class LocalRuntimeApi implements AutoCloseable {
                 case "POST init/error" -> initError(exchange);
                 case "GET restore/next" -> {
                     restored.complete(System.nanoTime());
-                    send(exchange, 200, "");
+                    sendJson(exchange, 200, "");
                 }
                 case "POST restore/error" -> {
                     restoreError.compareAndSet(null, runtimeError(exchange));
-                    send(exchange, 202, ACCEPTED);
+                    sendJson(exchange, 202, ACCEPTED);
                 }
                 default -> {
                     if (answer.matches()) {
                         answer(exchange, answer.group(1), answer.group(2).equals("error"));
                     } else {
                         violations.add("no such resource: " + RequestCheck.shape(route));
-                        send(exchange, 404, "{\"errorType\":\"NotFound\",\"errorMessage\":\"no such resource\"}");
+                        sendJson(exchange, 404, "{\"errorType\":\"NotFound\",\"errorMessage\":\"no such resource\"}");
                     }
                 }
             }
@@ -247,7 +245,7 @@ public final class LocalRuntimeApi implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         if (pending == null || !deliver(pending, exchange.getRemoteAddress())) {
-            send(exchange, 500, "{\"errorType\":\"Runtime.Closed\",\"errorMessage\":\"no more invocations\"}");
+            sendJson(exchange, 500, "{\"errorType\":\"Runtime.Closed\",\"errorMessage\":\"no more invocations\"}");
             return;
         }
         var headers = exchange.getResponseHeaders();
@@ -256,8 +254,7 @@ public final class LocalRuntimeApi implements AutoCloseable {
         headers.set("Lambda-Runtime-Deadline-Ms", Long.toString(pending.deadlineEpochMs));
         headers.set("Lambda-Runtime-Invoked-Function-Arn", functionArn);
         headers.set("Lambda-Runtime-Trace-Id", pending.traceId);
-        exchange.sendResponseHeaders(200, pending.event.length == 0 ? -1 : pending.event.length);
-        exchange.getResponseBody().write(pending.event);
+        LoopbackHttp.send(exchange, 200, pending.event);
     }
 
     /**
@@ -339,19 +336,19 @@ public final class LocalRuntimeApi implements AutoCloseable {
         if (!awaited) {
             violations.add((error ? "error" : "response") + " for request id " + RequestCheck.shape(requestId)
                     + ", which is not awaiting an answer");
-            send(exchange, 400, "{\"errorType\":\"InvalidRequestID\",\"errorMessage\":\"invalid request id\"}");
+            sendJson(exchange, 400, "{\"errorType\":\"InvalidRequestID\",\"errorMessage\":\"invalid request id\"}");
         } else if (body.length > MAX_RESPONSE_BYTES) {
             violations.add("request " + requestId + ": answer larger than " + MAX_RESPONSE_BYTES + " bytes");
-            send(exchange, 413, "{\"errorType\":\"RequestEntityTooLarge\",\"errorMessage\":\"too large\"}");
+            sendJson(exchange, 413, "{\"errorType\":\"RequestEntityTooLarge\",\"errorMessage\":\"too large\"}");
         } else {
-            send(exchange, 202, ACCEPTED);
+            sendJson(exchange, 202, ACCEPTED);
         }
     }
 
     private void initError(HttpExchange exchange) throws IOException {
         RuntimeError error = runtimeError(exchange);
         initError.compareAndSet(null, error);
-        send(exchange, 202, ACCEPTED);
+        sendJson(exchange, 202, ACCEPTED);
         abandon("the runtime failed to initialise (" + error.errorType() + "): " + error.body());
     }
 
@@ -369,13 +366,6 @@ public final class LocalRuntimeApi implements AutoCloseable {
 
     private static String header(String value) {
         return value == null ? "" : value;
-    }
-
-    private static void send(HttpExchange exchange, int status, String body) throws IOException {
-        byte[] bytes = body.getBytes(UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", "application/json");
-        exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
-        exchange.getResponseBody().write(bytes);
     }
 
     /** An X-Ray trace header as Lambda passes it: a new root, a parent segment id, not sampled. */

@@ -5,7 +5,6 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.util.ArrayList;
@@ -32,14 +31,12 @@ public final class LocalS3 implements AutoCloseable {
     private final List<String> violations = new ArrayList<>();
     private final List<String> denied = new ArrayList<>();
 
-    private LocalS3(HttpServer server) {
-        this.server = server;
-        server.createContext("/", this::handle);
-        server.start();
+    private LocalS3() throws IOException {
+        this.server = LoopbackHttp.start("/", this::handle, null);
     }
 
     public static LocalS3 start() throws IOException {
-        return new LocalS3(HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0));
+        return new LocalS3();
     }
 
     public URI endpoint() {
@@ -96,8 +93,7 @@ public final class LocalS3 implements AutoCloseable {
                 return;
             }
             exchange.getResponseHeaders().set("Content-Type", "application/json");
-            exchange.sendResponseHeaders(200, object.length);
-            exchange.getResponseBody().write(object);
+            LoopbackHttp.send(exchange, 200, object);
         }
     }
 
@@ -105,7 +101,6 @@ public final class LocalS3 implements AutoCloseable {
         byte[] body = ("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>" + code + "</Code><Message>" + code
                 + "</Message><RequestId>local</RequestId></Error>").getBytes(UTF_8);
         exchange.getResponseHeaders().set("Content-Type", "application/xml");
-        exchange.sendResponseHeaders(status, body.length);
-        exchange.getResponseBody().write(body);
+        LoopbackHttp.send(exchange, status, body);
     }
 }
