@@ -15,7 +15,6 @@ import dev.kvsjoin.testing.Callers;
 import dev.kvsjoin.testing.Fault;
 import dev.kvsjoin.testing.LocalKinesisVideo;
 import dev.kvsjoin.testing.Operation;
-import dev.kvsjoin.testing.Recorded;
 import dev.kvsjoin.testing.ServiceError;
 import dev.kvsjoin.testing.TestContext;
 import java.io.ByteArrayInputStream;
