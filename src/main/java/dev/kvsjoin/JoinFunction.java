@@ -177,12 +177,12 @@ final class JoinFunction {
         fields.put("batch_failed", items.size() - joined);
         fields.put("batch_counts", counts);
         if (invocation.trigger().isHttp()) {
-            fields.put("http_status", allJoined ? 200 : 207);
+            fields.put("http_status", BatchResponses.status(items));
         }
         fields.put("duration_ms", durationMs);
         // The invocation's own metrics go on this line, once: the items' lines carry only their outcomes'.
         MetricValues metrics = invocationMetrics(batchMetrics(new MetricValues(invocation.startedMillis()),
-                items.size(), durationMs), invocation.coldStart(), invocation.trigger().isAsynchronous() && !allJoined);
+                items.size(), durationMs), invocation.coldStart(), BatchResponses.raises(invocation.trigger(), items));
         // As loud as its loudest item: a batch whose failures are all the caller's own is no operator's concern.
         Level level = Level.INFO;
         for (BatchJoiner.ItemOutcome item : items) {

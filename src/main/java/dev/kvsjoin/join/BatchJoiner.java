@@ -2,9 +2,11 @@ package dev.kvsjoin.join;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
@@ -47,15 +49,13 @@ public final class BatchJoiner {
     /** Joins every item still pending within {@code budget}; the outcomes come back in the items' order. */
     public List<ItemOutcome> join(BatchRequest batch, Duration budget) {
         long deadline = System.nanoTime() + budget.toNanos();
-        Map<JoinRequest, List<BatchRequest.ToJoin>> unique = new LinkedHashMap<>();
+        // Each distinct request once, grouped by channel in request order; repeats share its outcome below.
+        Set<JoinRequest> unique = new HashSet<>();
         Map<String, List<JoinRequest>> byChannel = new LinkedHashMap<>();
         for (BatchRequest.Item item : batch.items()) {
-            if (item instanceof BatchRequest.ToJoin toJoin) {
-                List<BatchRequest.ToJoin> same = unique.computeIfAbsent(toJoin.request(), r -> {
-                    byChannel.computeIfAbsent(r.channelArn().value(), c -> new ArrayList<>()).add(r);
-                    return new ArrayList<>();
-                });
-                same.add(toJoin);
+            if (item instanceof BatchRequest.ToJoin toJoin && unique.add(toJoin.request())) {
+                byChannel.computeIfAbsent(toJoin.request().channelArn().value(), c -> new ArrayList<>())
+                        .add(toJoin.request());
             }
         }
         Map<JoinRequest, Done> joined = joinAll(byChannel, deadline);

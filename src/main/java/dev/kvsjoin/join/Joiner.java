@@ -69,15 +69,17 @@ public final class Joiner {
             return left < MIN_CALL_TIME.toMillis() ? null : Duration.ofMillis(left);
         }
 
-        Outcome.Rejected rejected(Reason reason, String message, String awsErrorCode) {
-            return new Outcome.Rejected(reason, message, List.of(), request, attempts.sent(), awsErrorCode);
+        Outcome.Rejected rejected(Lookup.Failed failed) {
+            return new Outcome.Rejected(failed.reason(), failed.message(), List.of(), request, attempts.sent(),
+                    failed.awsErrorCode());
         }
 
-        Outcome.Rejected outOfTime() {
+        /** Why the call stops at its deadline: throttled if the last answer was a throttle, else out of time. */
+        Lookup.Failed outOfTime() {
             return attempts.lastThrottled()
-                    ? rejected(Reason.THROTTLED, "Kinesis Video throttled the calls until the invocation ran out of"
-                            + " time; retry later", Clients.CLIENT_LIMIT_EXCEEDED)
-                    : rejected(Reason.UPSTREAM_UNAVAILABLE, attempts.sent() == 0
+                    ? new Lookup.Failed(Reason.THROTTLED, "Kinesis Video throttled the calls until the invocation ran"
+                            + " out of time; retry later", Clients.CLIENT_LIMIT_EXCEEDED)
+                    : new Lookup.Failed(Reason.UPSTREAM_UNAVAILABLE, attempts.sent() == 0
                             ? "no time left in the invocation to call Kinesis Video"
                             : "Kinesis Video did not answer in time; retry later", null);
         }
@@ -99,7 +101,7 @@ public final class Joiner {
             switch (endpoint(call)) {
                 case Lookup.Found found -> entry = found.entry();
                 case Lookup.Failed failed -> {
-                    return call.rejected(failed.reason(), failed.message(), failed.awsErrorCode());
+                    return call.rejected(failed);
                 }
             }
         }
@@ -107,7 +109,7 @@ public final class Joiner {
         KinesisVideoWebRtcStorageClient storage = clients.storage(request.channelArn().region());
         Duration left = call.timeLeft();
         if (left == null) {
-            return call.outOfTime();
+            return call.rejected(call.outOfTime());
         }
         URI webrtc = entry.endpoint();
         try {
@@ -123,7 +125,7 @@ public final class Joiner {
             if (failed.reason() != Reason.THROTTLED) {
                 cache.evict(channel, entry);
             }
-            return call.rejected(failed.reason(), failed.message(), failed.awsErrorCode());
+            return call.rejected(failed);
         }
     }
 
@@ -171,8 +173,7 @@ public final class Joiner {
         KinesisVideoClient control = clients.control(call.request().channelArn().region());
         Duration left = call.timeLeft();
         if (left == null) {
-            Outcome.Rejected out = call.outOfTime();
-            return new Lookup.Failed(out.reason(), out.message(), out.awsErrorCode());
+            return call.outOfTime();
         }
         GetSignalingChannelEndpointResponse response;
         try {
@@ -256,8 +257,7 @@ public final class Joiner {
             return new Lookup.Failed(reason, message, code);
         }
         if (e instanceof ApiCallTimeoutException || e instanceof ApiCallAttemptTimeoutException) {
-            Outcome.Rejected out = call.outOfTime();
-            return new Lookup.Failed(out.reason(), out.message(), out.awsErrorCode());
+            return call.outOfTime();
         }
         if (unreadableAnswer(e)) {
             return new Lookup.Failed(Reason.UPSTREAM_ERROR, "Kinesis Video answered with a body the function cannot"

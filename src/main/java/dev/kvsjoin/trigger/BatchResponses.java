@@ -52,13 +52,27 @@ public final class BatchResponses {
                 .filter(Outcome.Rejected.class::isInstance).map(Outcome.Rejected.class::cast).toList();
         if (trigger.isHttp()) {
             boolean retryable = failures.stream().anyMatch(f -> f.reason().isTransient());
-            return Responses.proxyResponse(failures.isEmpty() ? 200 : 207, retryable, false,
+            return Responses.proxyResponse(status(items), retryable, false,
                     new String(result, StandardCharsets.UTF_8));
         }
-        if (trigger.isAsynchronous() && !failures.isEmpty()) {
+        if (raises(trigger, items)) {
             throw exception(failures, items.size());
         }
         return result;
+    }
+
+    /** The HTTP status of a batch: 200 when every item joined, 207 when any did not. */
+    public static int status(List<ItemOutcome> items) {
+        return allJoined(items) ? 200 : 207;
+    }
+
+    /** Whether a batch ends in an error raised for its caller: on asynchronous triggers, when any item failed. */
+    public static boolean raises(Trigger trigger, List<ItemOutcome> items) {
+        return trigger.isAsynchronous() && !allJoined(items);
+    }
+
+    private static boolean allJoined(List<ItemOutcome> items) {
+        return items.stream().allMatch(item -> item.outcome() instanceof Outcome.Joined);
     }
 
     /**
